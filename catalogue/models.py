@@ -1,0 +1,126 @@
+"""Posts and partner agreements: the catalogue's domain values.
+
+A :class:`Post` is one vacancy (DESIGN §4, 岗位信息表) with its life cycle: ``open`` →
+``filled`` (no places left) / ``closed`` (by its owner) / ``expired`` (past 截止日期).
+``status`` stores what its owner did (open or closed); :func:`post_state` derives the rest on a
+given day, so a post never needs a write to expire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+POST_KINDS: tuple[str, ...] = ("定向招聘", "扶贫车间", "村社代工点", "居家就业", "公益性岗位", "社会招聘")
+DIRECTED = "定向招聘"
+PUBLIC_WELFARE = "公益性岗位"
+HOME_BASED = "居家就业"
+SCHEDULES: tuple[str, ...] = ("全职", "兼职", "灵活", "居家")
+POST_STATES: tuple[str, ...] = ("open", "filled", "closed", "expired")
+POST_STATE_NAMES: dict[str, str] = {
+    "open": "招聘中",
+    "filled": "已招满",
+    "closed": "已关闭",
+    "expired": "已过期",
+}
+
+
+def make_post_id(uploader: str, external_id: str) -> str:
+    """The stable post id of (uploader, 岗位编号): 12 hex digits of SHA-256."""
+    digest = hashlib.sha256(f"{uploader}\x1f{external_id}".encode()).hexdigest()
+    return digest[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A vacancy in the catalogue. ``hires`` counts hires recorded against it."""
+
+    post_id: str
+    external_id: str  # 岗位编号, unique per uploader
+    uploader: str  # the uploading area: a partner area or a district bureau
+    title: str
+    kind: str  # one of POST_KINDS
+    employer: str
+    district: str  # the work place's area name (a district or 北京经济技术开发区)
+    headcount: int
+    employer_code: str = ""  # 统一社会信用代码
+    township: str = ""  # work township name, "" when the post names none
+    township_code: str = ""
+    address: str = ""
+    min_age: int | None = None
+    max_age: int | None = None
+    education: str | None = None  # minimum 文化程度
+    skills: str = ""
+    certificates: tuple[str, ...] = ()  # each one required
+    description: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    lodging: bool = False
+    schedule: str | None = None
+    closes_on: dt.date | None = None
+    for_townships: tuple[str, ...] = ()  # 12-digit codes, for 公益性岗位
+    contact: str = ""
+    status: str = "open"  # what the owner set: open or closed
+    hires: int = 0
+    created_on: dt.date | None = None
+    updated_on: dt.date | None = None
+
+    @property
+    def places_left(self) -> int:
+        """Headcount less recorded hires, never below zero."""
+        return max(self.headcount - self.hires, 0)
+
+
+def post_state(post: Post, today: dt.date) -> str:
+    """The post's life-cycle state on ``today``: open, filled, closed or expired."""
+    if post.status == "closed":
+        return "closed"
+    if post.places_left <= 0:
+        return "filled"
+    if post.closes_on is not None and post.closes_on < today:
+        return "expired"
+    return "open"
+
+
+@dataclass(frozen=True, slots=True)
+class Employer:
+    """A directed employer named in an agreement."""
+
+    name: str
+    code: str  # 统一社会信用代码
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """A 人-岗对接协作协议 between an outer district and its partner areas for one year."""
+
+    agreement_id: str
+    output_district: str
+    partners: tuple[str, ...]
+    year: int
+    employers: tuple[Employer, ...]
+    plan_hires: int = 0
+    status: str = "生效"  # 生效 or 终止
+    output_townships: tuple[str, ...] = ()  # 12-digit codes; empty means the whole district
+    partner_townships: tuple[str, ...] = ()  # for a district pairing its own townships
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether the agreement is in force on ``day``: its year, status 生效."""
+        return self.status == "生效" and self.year == day.year
+
+
+__all__ = [
+    "DIRECTED",
+    "HOME_BASED",
+    "POST_KINDS",
+    "POST_STATES",
+    "POST_STATE_NAMES",
+    "PUBLIC_WELFARE",
+    "SCHEDULES",
+    "Agreement",
+    "Employer",
+    "Post",
+    "make_post_id",
+    "post_state",
+]
