@@ -12,7 +12,14 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-POST_KINDS: tuple[str, ...] = ("定向招聘", "扶贫车间", "村社代工点", "居家就业", "公益性岗位", "社会招聘")
+POST_KINDS: tuple[str, ...] = (
+    "定向招聘",
+    "扶贫车间",
+    "村社代工点",
+    "居家就业",
+    "公益性岗位",
+    "社会招聘",
+)
 DIRECTED = "定向招聘"
 PUBLIC_WELFARE = "公益性岗位"
 HOME_BASED = "居家就业"

@@ -1,8 +1,8 @@
 """Errors of the features package.
 
-    FeaturesError
-    ├── UnknownPlaceError       a district or township the gazetteer does not know
-    └── TableError              a file that cannot be read as a table at all
+FeaturesError
+├── UnknownPlaceError       a district or township the gazetteer does not know
+└── TableError              a file that cannot be read as a table at all
 """
 
 from __future__ import annotations

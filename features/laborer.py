@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 # DESIGN §4: 文化程度, lowest first; the index is the level used for comparisons.
 EDUCATION_LEVELS: tuple[str, ...] = ("小学及以下", "初中", "高中", "中专", "大专", "本科及以上")
-EXCLUSIONS: tuple[str, ...] = ("在校学生", "本年度高校毕业生", "现役军人", "监押服刑", "完全丧失劳动能力")
+EXCLUSIONS: tuple[str, ...] = (
+    "在校学生",
+    "本年度高校毕业生",
+    "现役军人",
+    "监押服刑",
+    "完全丧失劳动能力",
+)
 EMPLOYMENT_STATES: tuple[str, ...] = ("已就业", "务农", "无业")
 REGISTRATIONS: tuple[str, ...] = ("转移就业登记", "失业登记", "未登记")
 HEALTH_STATES: tuple[str, ...] = ("健康", "一般", "残疾")

@@ -42,7 +42,12 @@ class RowError:
 
     def as_dict(self) -> dict[str, object]:
         """The error as the JSON object the CLI and the API print."""
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +71,9 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise TableError("文件编码无法识别：请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx 文件") from exc
+        raise TableError(
+            "文件编码无法识别：请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx 文件"
+        ) from exc
 
 
 def _cell_text(value: object) -> str:
@@ -164,7 +171,7 @@ def map_headers(
         h = raw.strip().lstrip("\ufeff")
         if not h:
             continue
-        col = by_name.get(h) or by_name.get(h.lower())
+        col: Column | None = by_name.get(h) or by_name.get(h.lower())
         if col is None:
             errors.append(RowError(1, h, h, f"未知的表头“{h}”：请使用模板中的表头"))
         elif col.key in index:

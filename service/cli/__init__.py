@@ -27,7 +27,9 @@ _GROUPS: tuple[str, ...] = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every group that is installed."""
-    parser = argparse.ArgumentParser(prog="renggang", description="人岗：低收入农户劳动者人岗对接与岗位推送")
+    parser = argparse.ArgumentParser(
+        prog="renggang", description="人岗：低收入农户劳动者人岗对接与岗位推送"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _GROUPS:
         try:
