@@ -171,13 +171,13 @@ def map_headers(
         h = raw.strip().lstrip("\ufeff")
         if not h:
             continue
-        col: Column | None = by_name.get(h) or by_name.get(h.lower())
-        if col is None:
+        found = by_name.get(h) or by_name.get(h.lower())
+        if found is None:
             errors.append(RowError(1, h, h, f"未知的表头“{h}”：请使用模板中的表头"))
-        elif col.key in index:
+        elif found.key in index:
             errors.append(RowError(1, h, h, f"表头“{h}”重复出现"))
         else:
-            index[col.key] = i
+            index[found.key] = i
     for col in columns:
         if col.required and col.key not in index:
             errors.append(RowError(1, col.header, "", f"缺少必填列“{col.header}”"))
