@@ -20,6 +20,7 @@ _GROUPS: tuple[str, ...] = (
     "service.cli.match_cmd",
     "service.cli.batch_cmd",
     "service.cli.serve_cmd",
+    "service.cli.demo_cmd",
     "service.cli.keys_cmd",
     "service.cli.eval_cmd",
 )
