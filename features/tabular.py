@@ -29,6 +29,7 @@ class Column:
     key: str  # the English key, also accepted as header
     required: bool = False
     aliases: tuple[str, ...] = ()
+    rule: str = ""  # what a valid value looks like, in Chinese (shown in templates)
 
 
 @dataclass(frozen=True, slots=True)
