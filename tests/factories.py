@@ -89,7 +89,7 @@ def make_agreement(**overrides: Any) -> Agreement:
         "output_district": "通州区",
         "partners": ("朝阳区",),
         "year": TODAY.year,
-        "employers": (Employer("北京朝阳某物业管理有限公司", "91110105MA01ABCD1X"),),
+        "employers": (Employer("北京朝阳某物业管理有限公司", "91110105MA01ABCD13"),),
         "plan_hires": 200,
     }
     values.update(overrides)
