@@ -1,0 +1,155 @@
+"""The composition root of the HTTP service: ``create_app(settings) -> FastAPI``.
+
+The lifespan opens Redis (an external server by ``REDIS_URL``, else the embedded one), makes
+the stores and the post-index cache, keeps them on ``app.state``, and starts the monthly batch
+scheduler when the batch runner is installed. Routes live under ``/api/v1`` in one router per
+resource (``service/api/``); ``/healthz`` and ``/readyz`` sit at the root, the OpenAPI schema at
+``/openapi.json`` and its page at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import redis
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from service.deps import beijing_today
+from service.problems import install_problem_handlers, problem_response
+from service.redact import install_redaction
+from service.settings import Settings, get_settings
+from service.store import connect
+
+log = logging.getLogger("renggang.http")
+
+API_PREFIX = "/api/v1"
+# Routers, one module per resource; each has ``router``.
+_ROUTERS: tuple[str, ...] = (
+    "service.api.meta",
+    "service.api.templates",
+    "service.api.laborers",
+    "service.api.roster",
+    "service.api.catalogue",
+    "service.api.batches",
+)
+# The fixed answer of the trivial endpoint the load benchmark compares referrals against.
+TEN_ITEMS: list[dict[str, Any]] = [{"n": i, "name": f"项目{i}"} for i in range(10)]
+
+_TAGS = [
+    {"name": "people", "description": "就业指导员与区人社局：人员查询、推荐岗位、记录结果"},
+    {"name": "roster", "description": "区人社局：花名册导入与统计"},
+    {"name": "catalogue", "description": "岗位、协作协议与用人单位"},
+    {"name": "batches", "description": "月度推送批次"},
+    {"name": "templates", "description": "空白导入模板"},
+    {"name": "meta", "description": "服务状态与当前密钥"},
+]
+
+
+def _open_state(app: FastAPI, settings: Settings) -> None:
+    client = connect(settings)
+    app.state.redis = client
+    from service.wiring import build_stores
+
+    for name, value in build_stores(client, settings).items():
+        setattr(app.state, name, value)
+
+
+async def _start_scheduler(app: FastAPI) -> asyncio.Task[Any] | None:
+    try:
+        scheduler = importlib.import_module("service.scheduler")
+    except ModuleNotFoundError as exc:
+        if exc.name == "service.scheduler":
+            return None
+        raise
+    start: Callable[..., Any] | None = getattr(scheduler, "run_scheduler", None)
+    if start is None or not app.state.run_scheduler:
+        return None
+    return asyncio.create_task(start(app.state.redis, app.state.settings), name="batch-scheduler")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    today: Callable[[], dt.date] | None = None,
+    scheduler: bool = True,
+) -> FastAPI:
+    """The FastAPI app of the service, wired to the store that ``settings`` names."""
+    settings = settings or get_settings()
+    install_redaction()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(_open_state, app, settings)
+        task = await _start_scheduler(app)
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            app.state.redis.close()
+
+    app = FastAPI(
+        title="人岗 Renggang",
+        summary="低收入农户劳动者人岗对接与岗位推送服务",
+        description=(
+            "就业指导员、区人社局、对接协作方和市人社局使用的接口。"
+            "每个请求携带 `Authorization: Bearer <密钥>`（`renggang keys create` 生成）。"
+            "错误按 RFC 9457 以 `application/problem+json` 返回。"
+        ),
+        version="1.0.0",
+        openapi_tags=_TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.today = today or beijing_today
+    app.state.run_scheduler = scheduler
+    install_problem_handlers(app)
+    _add_health(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for name in _ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # a router not written yet
+            raise
+        api.include_router(module.router)
+    app.include_router(api)
+    return app
+
+
+def _add_health(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["meta"], summary="进程存活")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["meta"], summary="数据库可连接", response_model=None)
+    async def readyz(request: Request) -> dict[str, str] | JSONResponse:
+        client: redis.Redis = request.app.state.redis
+        try:
+            await asyncio.to_thread(client.ping)
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return problem_response(
+                request,
+                503,
+                "数据库暂时无法连接",
+                "服务的数据存储（Redis）暂时无法连接，请稍后重试；恢复后服务会自动继续。",
+                headers={"Retry-After": "5"},
+            )
+        return {"status": "ready"}
+
+    @app.get(f"{API_PREFIX}/bench/trivial", include_in_schema=False)
+    async def trivial() -> list[dict[str, Any]]:
+        return TEN_ITEMS
+
+
+__all__ = ["API_PREFIX", "TEN_ITEMS", "create_app"]
