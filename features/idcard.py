@@ -5,27 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import operator
 import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
+_FOLD = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")
 
 
 class IdNumberError(ValueError):
     """An ID number that is not valid; the message is Chinese and says what is wrong."""
 
 
+_DIGIT_OFFSET = 48 * sum(_WEIGHTS)  # the ASCII code of "0" times the weights, subtracted once
+
+
 def check_digit(first17: str) -> str:
     """The GB 11643 check character (0–9 or X) of the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError(f"first17 must have 17 digits, got {len(first17)}")
+    # Weighted sum over the ASCII codes, then the offset of "0" removed: fast on 100,000 rows.
+    total = sum(map(operator.mul, first17.encode("ascii"), _WEIGHTS)) - _DIGIT_OFFSET
     return _CHECK[total % 11]
 
 
 def normalize_id_number(raw: str) -> str:
     """Upper-cased, stripped, full-width digits and Ｘ folded to ASCII."""
-    table = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")
-    return raw.strip().translate(table).replace(" ", "")
+    return raw.strip().translate(_FOLD).replace(" ", "")
 
 
 def parse_id_number(raw: str) -> tuple[str, dt.date, str]:
@@ -48,7 +55,7 @@ def parse_id_number(raw: str) -> tuple[str, dt.date, str]:
 def laborer_id(id_number: str, secret: str) -> str:
     """The opaque laborer id: first 16 hex digits of HMAC-SHA256(secret, upper-cased ID)."""
     message = normalize_id_number(id_number).upper().encode("utf-8")
-    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()[:16]
+    return hmac.digest(secret.encode("utf-8"), message, hashlib.sha256).hex()[:16]
 
 
 def make_id_number(region: str, birth: dt.date, sequence: int, *, male: bool) -> str:
