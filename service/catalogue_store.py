@@ -1,0 +1,533 @@
+"""The post catalogue in Redis: posts, hires, states, the change feed, agreements, controls.
+
+Keys (``{p}`` is the prefix, ``rg`` by default):
+
+- ``{p}:cat:posts``     hash post_id → JSON of what the uploader wrote (+ created_on/updated_on)
+- ``{p}:cat:hires``     hash post_id → hires recorded (an upload never touches it)
+- ``{p}:cat:state``     hash post_id → ``closed`` / ``expired`` (absent: open)
+- ``{p}:cat:version``   the catalogue version, bumped once by every change (posts, agreements,
+  controls), so that a reader (the matcher's index) can cache on it
+- ``{p}:cat:feed``      the change feed, a stream whose entry ids are ``<version>-<n>``: every
+  change to a post (created, updated, hired, filled, closed, expired) in the same Lua script as
+  the change itself; :meth:`CatalogueStore.changes_since` reads it from a version or an entry id
+- ``{p}:cat:agreements`` hash agreement_id → JSON; ``{p}:cat:controls`` hash employer → JSON,
+  with every control change logged to the stream ``{p}:cat:control_log``
+
+Writes that belong together run in one Lua script, which checks the version it was computed
+against (optimistic concurrency: a hire recorded during an upload makes the upload recompute).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from catalogue.agreements import agreement_as_dict, agreement_from_dict
+from catalogue.controls import EmployerControl
+from catalogue.errors import PostStateError, UnknownPostError
+from catalogue.models import Agreement, Post, post_state
+from catalogue.upload import UploadResult, parse_posts
+from features.gazetteer import Gazetteer
+from features.tabular import RowError, Table, read_table
+
+_STORED_ELSEWHERE = frozenset({"post_id", "hires", "status", "created_on", "updated_on"})
+_CONTENT = tuple(f.name for f in dataclasses.fields(Post) if f.name not in _STORED_ELSEWHERE)
+_TUPLES = ("certificates", "for_townships")
+_RETRIES = 20
+
+# KEYS: posts, state, version, feed. ARGV: expected version, n, day, then n × (post_id, json,
+# event, reopen, uploader). Writes the posts, bumps the version once and appends one feed entry each.
+_UPLOAD = """
+local v = tonumber(redis.call('GET', KEYS[3]) or '0')
+if v ~= tonumber(ARGV[1]) then return -1 end
+local n = tonumber(ARGV[2])
+if n == 0 then return v end
+v = v + 1
+redis.call('SET', KEYS[3], v)
+for i = 0, n - 1 do
+  local b = 4 + i * 5
+  redis.call('HSET', KEYS[1], ARGV[b], ARGV[b + 1])
+  if ARGV[b + 3] == '1' then redis.call('HDEL', KEYS[2], ARGV[b]) end
+  redis.call('XADD', KEYS[4], v .. '-' .. (i + 1), 'event', ARGV[b + 2],
+             'post_id', ARGV[b], 'uploader', ARGV[b + 4], 'day', ARGV[3])
+end
+return v
+"""
+
+# KEYS: posts, state, version, feed. ARGV: new state, event, actor, day, post ids…
+# Marks each post not already in that state (nor closed); returns {version or 0, marked}.
+_MARK = """
+local v = false
+local n = 0
+for i = 5, #ARGV do
+  local id = ARGV[i]
+  local raw = redis.call('HGET', KEYS[1], id)
+  if raw then
+    local cur = redis.call('HGET', KEYS[2], id)
+    if cur ~= ARGV[1] and cur ~= 'closed' then
+      if not v then v = redis.call('INCR', KEYS[3]) end
+      n = n + 1
+      redis.call('HSET', KEYS[2], id, ARGV[1])
+      redis.call('XADD', KEYS[4], v .. '-' .. n, 'event', ARGV[2], 'post_id', id,
+                 'uploader', cjson.decode(raw)['uploader'], 'actor', ARGV[3], 'day', ARGV[4])
+    end
+  end
+end
+return {v or 0, n}
+"""
+
+# KEYS: posts, state, hires, version, feed. ARGV: post_id, day.
+# Returns {version, hires} or {-1} unknown, {-2} closed, {-3, hires} already filled.
+_HIRE = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return {-1} end
+if redis.call('HGET', KEYS[2], ARGV[1]) == 'closed' then return {-2} end
+local post = cjson.decode(raw)
+local headcount = tonumber(post['headcount'])
+local hires = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
+if hires >= headcount then return {-3, hires} end
+hires = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+local v = redis.call('INCR', KEYS[4])
+local event = 'hired'
+if hires >= headcount then event = 'filled' end
+redis.call('XADD', KEYS[5], v .. '-1', 'event', event, 'post_id', ARGV[1],
+           'uploader', post['uploader'], 'day', ARGV[2])
+return {v, hires}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PostChange:
+    """One entry of the change feed; ``seq`` is its stream id ``<version>-<n>``."""
+
+    seq: str
+    version: int
+    event: str  # created / updated / hired / filled / closed / expired
+    post_id: str
+    uploader: str
+    actor: str = ""
+    day: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UploadReport:
+    """What an upload did (or, in a dry run, would do)."""
+
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors: tuple[RowError, ...]
+    refused: bool  # refused for its errors: nothing written
+    dry_run: bool = False
+    version: int = 0  # the catalogue version after the upload
+
+    @property
+    def written(self) -> bool:
+        """Whether the upload changed the catalogue."""
+        return not self.refused and not self.dry_run and self.created + self.updated > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as the JSON object the CLI and the API print."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+            "refused": self.refused,
+            "dry_run": self.dry_run,
+        }
+
+
+def _content(post: Post) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _CONTENT:
+        value = getattr(post, name)
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _post_from(post_id: str, raw: bytes | str, hires: int, state: str | None) -> Post:
+    data = json.loads(raw)
+    for name in _TUPLES:
+        data[name] = tuple(data[name])
+    data["closes_on"] = _date(data["closes_on"])
+    data["created_on"] = _date(data.get("created_on"))
+    data["updated_on"] = _date(data.get("updated_on"))
+    return Post(post_id=post_id, hires=hires, status=state or "open", **data)
+
+
+def post_json(post: Post, today: dt.date) -> dict[str, Any]:
+    """A post as the JSON object of DESIGN §4 (plus its other fields), state on ``today``."""
+    return {
+        "post_id": post.post_id,
+        "external_id": post.external_id,
+        "uploader": post.uploader,
+        "title": post.title,
+        "kind": post.kind,
+        "employer": post.employer,
+        "employer_code": post.employer_code,
+        "district": post.district,
+        "township": post.township,
+        "township_code": post.township_code,
+        "headcount": post.headcount,
+        "hires": post.hires,
+        "places_left": post.places_left,
+        "status": post_state(post, today),
+        "min_age": post.min_age,
+        "max_age": post.max_age,
+        "salary_min": post.salary_min,
+        "salary_max": post.salary_max,
+        "lodging": post.lodging,
+        "schedule": post.schedule,
+        "certificates": list(post.certificates),
+        "for_townships": list(post.for_townships),
+        "closes_on": post.closes_on.isoformat() if post.closes_on else None,
+    }
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class CatalogueStore:
+    """Posts, their hires and states, the change feed, agreements and employer controls."""
+
+    def __init__(self, redis_client: redis.Redis, *, prefix: str = "rg") -> None:
+        self.redis = redis_client
+        base = f"{prefix}:cat"
+        self.k_posts = f"{base}:posts"
+        self.k_hires = f"{base}:hires"
+        self.k_state = f"{base}:state"
+        self.k_version = f"{base}:version"
+        self.k_feed = f"{base}:feed"
+        self.k_agreements = f"{base}:agreements"
+        self.k_controls = f"{base}:controls"
+        self.k_control_log = f"{base}:control_log"
+        self._upload = redis_client.register_script(_UPLOAD)
+        self._mark = redis_client.register_script(_MARK)
+        self._hire = redis_client.register_script(_HIRE)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def version(self) -> int:
+        """The catalogue version: bumps on every change to a post, agreement or control."""
+        return int(self.redis.get(self.k_version) or 0)
+
+    def all_posts(self) -> list[Post]:
+        """Every post with its hires and state, in post_id order."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hgetall(self.k_posts)
+        pipe.hgetall(self.k_hires)
+        pipe.hgetall(self.k_state)
+        raw, hires, states = pipe.execute()
+        posts = []
+        for key in sorted(raw):
+            posts.append(
+                _post_from(
+                    _text(key),
+                    raw[key],
+                    int(hires.get(key, 0)),
+                    _text(states[key]) if key in states else None,
+                )
+            )
+        return posts
+
+    def get(self, post_id: str) -> Post | None:
+        """The post with this id, or None."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hget(self.k_posts, post_id)
+        pipe.hget(self.k_hires, post_id)
+        pipe.hget(self.k_state, post_id)
+        raw, hires, state = pipe.execute()
+        if raw is None:
+            return None
+        return _post_from(post_id, raw, int(hires or 0), _text(state) if state else None)
+
+    def posts(self, *, kind: str | None = None, district: str | None = None) -> list[Post]:
+        """Posts of a kind and/or work district (names as stored, e.g. 通州区)."""
+        return [
+            p
+            for p in self.all_posts()
+            if (kind is None or p.kind == kind) and (district is None or p.district == district)
+        ]
+
+    def changes_since(self, seq: str | int = 0, *, count: int | None = None) -> list[PostChange]:
+        """Feed entries after ``seq``: a version number (every change after it) or an entry id."""
+        if isinstance(seq, int) or (isinstance(seq, str) and seq.isdigit()):
+            start = f"{int(seq) + 1}-0"
+        else:
+            start = f"({seq}"
+        entries: Any = self.redis.xrange(self.k_feed, min=start, max="+", count=count)
+        out = []
+        for entry_id, fields in entries:
+            f = {_text(k): _text(v) for k, v in fields.items()}
+            sid = _text(entry_id)
+            out.append(
+                PostChange(
+                    seq=sid,
+                    version=int(sid.split("-")[0]),
+                    event=f["event"],
+                    post_id=f["post_id"],
+                    uploader=f.get("uploader", ""),
+                    actor=f.get("actor", ""),
+                    day=f.get("day", ""),
+                )
+            )
+        return out
+
+    # -- uploads -------------------------------------------------------------------------
+
+    def _existing_with_hires(self) -> dict[str, Post]:
+        hires = self.redis.hgetall(self.k_hires)
+        ids = [_text(k) for k, v in hires.items() if int(v) > 0]
+        if not ids:
+            return {}
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hmget(self.k_posts, ids)
+        pipe.hmget(self.k_state, ids)
+        raws, states = pipe.execute()
+        return {
+            pid: _post_from(pid, raw, int(hires[pid.encode()]), _text(st) if st else None)
+            for pid, raw, st in zip(ids, raws, states, strict=True)
+            if raw is not None
+        }
+
+    def upload(
+        self,
+        table: Table,
+        *,
+        uploader: str,
+        today: dt.date,
+        gazetteer: Gazetteer,
+        dry_run: bool = False,
+        keep_valid: bool = False,
+    ) -> UploadReport:
+        """Validate and store an upload: all-or-nothing unless ``keep_valid``; idempotent."""
+        for _ in range(_RETRIES):
+            version = self.version()
+            result = parse_posts(
+                table,
+                uploader=uploader,
+                agreements=self.agreements(),
+                today=today,
+                gazetteer=gazetteer,
+                existing=self._existing_with_hires(),
+            )
+            report = self._apply(result, version, today=today, dry_run=dry_run, keep=keep_valid)
+            if report is not None:
+                return report
+        raise RuntimeError("catalogue kept changing during the upload; try again")
+
+    def upload_file(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        uploader: str,
+        today: dt.date,
+        gazetteer: Gazetteer,
+        dry_run: bool = False,
+        keep_valid: bool = False,
+    ) -> UploadReport:
+        """Read an ``.xlsx``/``.csv`` upload and store it (see :meth:`upload`)."""
+        table = read_table(data, filename)
+        return self.upload(
+            table,
+            uploader=uploader,
+            today=today,
+            gazetteer=gazetteer,
+            dry_run=dry_run,
+            keep_valid=keep_valid,
+        )
+
+    def _apply(
+        self, result: UploadResult, version: int, *, today: dt.date, dry_run: bool, keep: bool
+    ) -> UploadReport | None:
+        errors = result.errors
+        if errors and (not keep or not result.posts):
+            return UploadReport(0, 0, 0, result.rejected, errors, True, dry_run, version)
+        ids = [p.post_id for p in result.posts]
+        old_raw: Any = self.redis.hmget(self.k_posts, ids) if ids else []
+        old_state: Any = self.redis.hmget(self.k_state, ids) if ids else []
+        day = today.isoformat()
+        args: list[str | int] = []
+        created = updated = unchanged = 0
+        for post, raw, state in zip(result.posts, old_raw, old_state, strict=True):
+            content = _content(post)
+            if raw is None:
+                created += 1
+                event, created_on, reopen = "created", day, "0"
+            else:
+                before = json.loads(raw)
+                created_on = before.pop("created_on", None) or day
+                before.pop("updated_on", None)
+                if before == content:
+                    unchanged += 1
+                    continue
+                updated += 1
+                event = "updated"
+                reopen = "1" if state == b"expired" else "0"
+            record = content | {"created_on": created_on, "updated_on": day}
+            text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+            args += [post.post_id, text, event, reopen, post.uploader]
+        if dry_run or created + updated == 0:
+            return UploadReport(
+                created, updated, unchanged, result.rejected, errors, False, dry_run, version
+            )
+        keys = [self.k_posts, self.k_state, self.k_version, self.k_feed]
+        new_version = int(self._upload(keys=keys, args=[version, created + updated, day, *args]))
+        if new_version < 0:
+            return None  # the catalogue changed meanwhile: recompute
+        return UploadReport(
+            created, updated, unchanged, result.rejected, errors, True, False, new_version
+        )
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    def record_hire(self, post_id: str, *, day: dt.date) -> Post:
+        """Count one hire against the post (atomically); at its headcount it becomes filled."""
+        keys = [self.k_posts, self.k_state, self.k_hires, self.k_version, self.k_feed]
+        answer = self._hire(keys=keys, args=[post_id, day.isoformat()])
+        code = int(answer[0])
+        if code == -1:
+            raise UnknownPostError(post_id)
+        if code == -2:
+            raise PostStateError(f"岗位“{post_id}”已关闭，不能再登记录用")
+        if code == -3:
+            raise PostStateError(f"岗位“{post_id}”已招满（已录用{int(answer[1])}人）")
+        post = self.get(post_id)
+        assert post is not None
+        return post
+
+    def close(self, post_id: str, *, actor: str, day: dt.date | None = None) -> Post:
+        """Close a post by its owner (a feed entry; closing twice changes nothing)."""
+        if self.redis.hexists(self.k_posts, post_id) == 0:
+            raise UnknownPostError(post_id)
+        self._mark_posts([post_id], state="closed", event="closed", actor=actor, day=day)
+        post = self.get(post_id)
+        assert post is not None
+        return post
+
+    def expire_due(self, today: dt.date) -> list[str]:
+        """Mark open posts past their 截止日期 expired (one feed entry each); their ids."""
+        due = [
+            p.post_id
+            for p in self.all_posts()
+            if p.status == "open"
+            and p.closes_on is not None
+            and p.closes_on < today
+            and p.places_left > 0
+        ]
+        self._mark_posts(due, state="expired", event="expired", actor="system", day=today)
+        return due
+
+    def _mark_posts(
+        self, ids: list[str], *, state: str, event: str, actor: str, day: dt.date | None
+    ) -> int:
+        if not ids:
+            return 0
+        keys = [self.k_posts, self.k_state, self.k_version, self.k_feed]
+        stamp = (day or dt.date.today()).isoformat()
+        answer = self._mark(keys=keys, args=[state, event, actor, stamp, *ids])
+        return int(answer[1])
+
+    # -- agreements and controls ---------------------------------------------------------
+
+    def agreements(self) -> list[Agreement]:
+        """Every agreement filed, in id order."""
+        raw = self.redis.hgetall(self.k_agreements)
+        return [agreement_from_dict(json.loads(raw[k])) for k in sorted(raw)]
+
+    def add_agreements(self, agreements: Iterable[Agreement]) -> tuple[int, int]:
+        """File agreements (one with the same id replaces it): (added, replaced)."""
+        items = list(agreements)
+        if not items:
+            return 0, 0
+        ids = [a.agreement_id for a in items]
+        known = self.redis.hmget(self.k_agreements, ids)
+        replaced = sum(1 for k in known if k is not None)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(
+            self.k_agreements,
+            mapping={
+                a.agreement_id: json.dumps(agreement_as_dict(a), ensure_ascii=False) for a in items
+            },
+        )
+        pipe.incr(self.k_version)
+        pipe.execute()
+        return len(items) - replaced, replaced
+
+    def employer_controls(self) -> dict[str, EmployerControl]:
+        """The boosts and suspensions in force, by 统一社会信用代码 (or employer name)."""
+        raw = self.redis.hgetall(self.k_controls)
+        out = {}
+        for key, value in raw.items():
+            data = json.loads(value)
+            out[_text(key)] = EmployerControl(
+                boost=float(data["boost"]), suspended=bool(data["suspended"]), reason=data["reason"]
+            )
+        return out
+
+    def set_employer_control(
+        self,
+        code: str,
+        *,
+        boost: float | None = None,
+        suspended: bool | None = None,
+        reason: str,
+        actor: str,
+    ) -> EmployerControl:
+        """Boost and/or suspend an employer's posts, with a reason; logged with the actor."""
+        if not reason.strip():
+            raise ValueError("reason must not be empty")
+        current = self.employer_controls().get(code, EmployerControl())
+        control = EmployerControl(
+            boost=current.boost if boost is None else boost,
+            suspended=current.suspended if suspended is None else suspended,
+            reason=reason.strip(),
+        )
+        record = dataclasses.asdict(control) | {"actor": actor}
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(self.k_controls, code, json.dumps(record, ensure_ascii=False))
+        entry: dict[Any, Any] = {"employer": code, **_flat(record)}
+        pipe.xadd(self.k_control_log, entry)
+        pipe.incr(self.k_version)
+        pipe.execute()
+        return control
+
+    def clear_employer_control(self, code: str, *, reason: str, actor: str) -> bool:
+        """Remove an employer's boost and suspension; whether there was one."""
+        if not reason.strip():
+            raise ValueError("reason must not be empty")
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hdel(self.k_controls, code)
+        pipe.xadd(
+            self.k_control_log,
+            {"employer": code, "cleared": "1", "reason": reason.strip(), "actor": actor},
+        )
+        pipe.incr(self.k_version)
+        removed, _, _ = pipe.execute()
+        return bool(removed)
+
+
+def _flat(record: Mapping[str, Any]) -> dict[str, str]:
+    return {k: str(int(v) if isinstance(v, bool) else v) for k, v in record.items()}
+
+
+__all__ = ["CatalogueStore", "PostChange", "UploadReport", "post_json"]
