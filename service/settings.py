@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     batch_timezone: str = "Asia/Shanghai"
     batch_chunk: int = 2000
 
+    # Overrides of the matcher's soft-signal weights (matcher.weights.Weights), e.g. as JSON
+    # in RENGGANG_MATCH_WEIGHTS='{"commute": 0.3}'; unnamed weights keep their defaults.
+    match_weights: dict[str, float] = Field(default_factory=dict)
+
     upload_max_bytes: int = 20 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8000
