@@ -18,9 +18,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import redis
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.api.uploads import too_large
 from service.deps import beijing_today
 from service.problems import install_problem_handlers, problem_response
 from service.redact import install_redaction
@@ -113,6 +115,7 @@ def create_app(
     app.state.today = today or beijing_today
     app.state.run_scheduler = scheduler
     install_problem_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.upload_max_bytes + _FORM_OVERHEAD)
     _add_health(app)
     api = APIRouter(prefix=API_PREFIX)
     for name in _ROUTERS:
@@ -124,7 +127,47 @@ def create_app(
             raise
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(importlib.import_module("service.pages").router)  # the web pages
     return app
+
+
+# Multipart framing and form fields around an uploaded file of the full size.
+_FORM_OVERHEAD = 256 * 1024
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with 413, before they are read whole."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check Content-Length up front, and count the bytes of a body without one."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise HTTPException(413, too_large(self.limit - _FORM_OVERHEAD).detail)
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        problem = too_large(self.limit - _FORM_OVERHEAD)
+        response = problem_response(request, 413, problem.title, problem.detail)
+        await response(scope, receive, send)
 
 
 def _add_health(app: FastAPI) -> None:

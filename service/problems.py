@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from catalogue.errors import AgreementError, PostStateError, UnknownPostError
 from features.errors import FeaturesError, TableError, UnknownPlaceError
 from service.redact import redact_text
 
@@ -145,6 +146,8 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         404: "没有这个地址，请核对路径（接口位于 /api/v1 下，说明见 /docs）。",
         405: "该地址不支持此请求方法，请查看 /docs 中的接口说明。",
     }.get(status, title)
+    if isinstance(exc.detail, str) and any("\u4e00" <= ch <= "\u9fff" for ch in exc.detail):
+        detail = exc.detail  # a Chinese detail set by the service itself
     return problem_response(request, status, title, detail, headers=dict(exc.headers or {}))
 
 
@@ -173,6 +176,27 @@ async def _on_table(request: Request, exc: Exception) -> JSONResponse:
 async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
     # Domain errors of the packages carry Chinese messages that say what to do.
     return problem_response(request, 422, "请求无法办理", redact_text(str(exc)))
+
+
+async def _on_unknown_post(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request, 404, "未找到该岗位", "没有找到该岗位，或您无权查看。请核对岗位编号。"
+    )
+
+
+async def _on_post_state(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 409, "岗位状态不允许此操作", redact_text(str(exc)))
+
+
+async def _on_agreement(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AgreementError)
+    return problem_response(
+        request,
+        422,
+        "协议不符合规则",
+        "协议有以下问题，请更正后重新提交。",
+        errors=[{"message": redact_text(p)} for p in exc.problems],
+    )
 
 
 async def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
@@ -212,6 +236,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     for cls in domain_error_classes():
         app.add_exception_handler(cls, _on_domain)
     app.add_exception_handler(UnknownPlaceError, _on_place)
+    app.add_exception_handler(UnknownPostError, _on_unknown_post)
+    app.add_exception_handler(PostStateError, _on_post_state)
+    app.add_exception_handler(AgreementError, _on_agreement)
     app.add_exception_handler(TableError, _on_table)
     app.add_exception_handler(redis.ConnectionError, _on_redis_down)
     app.add_exception_handler(redis.TimeoutError, _on_redis_down)
