@@ -1,0 +1,392 @@
+"""Capacity-aware allocation of a month's pushes (DESIGN §6).
+
+Every person has a short list of candidate posts (best first, from the matcher) and a quota;
+every post has a cap, a multiple of its places left. :func:`allocate` picks, for each person,
+distinct posts from their list so that no post goes over its cap, in four stages:
+
+A. **Top-k, then greedy by score.** First what a plain top-k gives: everyone proposes their
+   first ``quota`` candidates and each post keeps its best-scoring proposals up to its cap
+   (:func:`top_k_capped`). Then every other candidate, best score first, is taken while its
+   person is under quota and its post under cap. Since no later stage takes anyone's last push
+   away, everyone the plain top-k serves stays served.
+B. **Coverage repair.** For each person left with no push, search an alternating path
+   (Kuhn's augmenting-path search): take a full post from its holder, who moves to another post
+   of theirs with room, or simply gives it up when they hold two or more. When no person
+   without a push has such a path, the number of people with at least one push is the largest
+   the caps allow (Berge: a matching is maximum iff no augmenting path exists; it is the max
+   flow source → person (1) → post (cap) → sink, which the tests check against scipy's).
+C. **The floor.** Each difficulty person under the floor (two) searches the same paths, where a
+   holder gives a post up only if they keep one (a difficulty person: two); where none exists,
+   the cap gives way: they get their best remaining candidate even at its cap (never a post
+   with no place left), and the push is reported in :attr:`Allocation.overflows`.
+D. **Quota fill.** Everyone still under quota searches paths that end at a post with room (no
+   one gives up a push), so the total number of pushes is as large as the caps allow.
+
+Stages C–D never take a person below one push (or a difficulty person below the floor), so what
+an earlier stage secured holds. The result depends only on the inputs: ties break by person,
+then by candidate rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Overflow:
+    """A push made over its post's cap so that a difficulty person reaches the floor."""
+
+    person: int
+    post_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """The chosen pushes: per person, candidate positions best score first.
+
+    ``chosen[i, r]`` is a column of the candidate arrays (−1 padded), so ``rows[i, chosen[i, r]]``
+    is the post and ``scores[i, chosen[i, r]]`` its score; ``loads[j]`` counts pushes of post
+    row ``j`` (overflows included).
+    """
+
+    chosen: IntArray  # (n, max quota), candidate columns, −1 padded
+    counts: IntArray  # (n,)
+    loads: IntArray  # (posts,)
+    overflows: tuple[Overflow, ...]
+
+    def post_rows(self, rows: IntArray) -> IntArray:
+        """The chosen post rows (n, max quota), −1 padded, given the candidate rows."""
+        safe = np.where(self.chosen >= 0, self.chosen, 0)
+        picked = np.take_along_axis(rows, safe, axis=1)
+        return np.where(self.chosen >= 0, picked, -1).astype(np.int32)
+
+    def post_scores(self, scores: FloatArray) -> FloatArray:
+        """The chosen scores (n, max quota), NaN padded, given the candidate scores."""
+        safe = np.where(self.chosen >= 0, self.chosen, 0)
+        picked = np.take_along_axis(scores, safe, axis=1)
+        return np.where(self.chosen >= 0, picked, np.nan).astype(np.float32)
+
+    def total_score(self, scores: FloatArray) -> float:
+        """Sum of the scores of every chosen push."""
+        return float(np.nansum(self.post_scores(scores), dtype=np.float64))
+
+
+def post_caps(places_left: npt.ArrayLike, cap_multiple: float) -> IntArray:
+    """Each post's cap of pushes a month: ``ceil(cap_multiple × places_left)``, 0 when none left.
+
+    Parameters
+    ----------
+    places_left : array of int, shape (posts,)
+        Headcount less hires; values below zero count as zero.
+    cap_multiple : float
+        Pushes allowed per place left, > 0 (DESIGN §6 default 3).
+
+    Returns
+    -------
+    NDArray[int32], shape (posts,)
+    """
+    if not cap_multiple > 0:
+        raise ValueError(f"cap_multiple must be > 0, got {cap_multiple}")
+    places = np.maximum(np.asarray(places_left, dtype=np.float64), 0.0)
+    # A tiny tolerance keeps 3 × 1.1 places from rounding up to 4 through float error.
+    return np.ceil(places * cap_multiple - 1e-9).astype(np.int32)
+
+
+class _State:
+    """Mutable bookkeeping of the allocation while it is built (lists for speed)."""
+
+    def __init__(self, cands: list[list[int]], quota: list[int], cap: list[int]) -> None:
+        self.cands = cands
+        self.quota = quota
+        self.cap = cap
+        self.held: list[list[int]] = [[] for _ in cands]
+        self.count = [0] * len(cands)
+        self.holders: list[list[int]] = [[] for _ in cap]
+        self.load = [0] * len(cap)
+        self.pstamp = [0] * len(cands)
+        self.jstamp = [0] * len(cap)
+        self.phase = 0
+        self.overflows: list[Overflow] = []
+
+    def take(self, person: int, post: int) -> None:
+        self.held[person].append(post)
+        self.holders[post].append(person)
+        self.load[post] += 1
+        self.count[person] += 1
+
+    def release(self, person: int, post: int) -> None:
+        self.held[person].remove(post)
+        self.holders[post].remove(person)
+        self.load[post] -= 1
+        self.count[person] -= 1
+
+    def search(self, source: int, keep: list[int] | None) -> bool:
+        """Find and apply an alternating path giving ``source`` one more push.
+
+        A path ends at a post with room, or (when ``keep`` is given) at a holder who holds more
+        than ``keep`` of theirs and gives the post up. Marks of the current phase persist, so a
+        failed search costs nothing twice within a phase.
+        """
+        phase = self.phase
+        cands, held, holders = self.cands, self.held, self.holders
+        load, cap, count = self.load, self.cap, self.count
+        pstamp, jstamp = self.pstamp, self.jstamp
+        pstamp[source] = phase
+        # frame: [person, next candidate, post released (−1 for source), post scanned, holder idx]
+        stack: list[list[int]] = [[source, 0, -1, -1, 0]]
+        while stack:
+            frame = stack[-1]
+            person = frame[0]
+            scanned = frame[3]
+            if scanned >= 0:
+                pushed = False
+                owners = holders[scanned]
+                while frame[4] < len(owners):
+                    other = owners[frame[4]]
+                    frame[4] += 1
+                    if pstamp[other] == phase:
+                        continue
+                    pstamp[other] = phase
+                    if keep is not None and count[other] > keep[other]:
+                        self.release(other, scanned)
+                        self._apply(stack, None)
+                        return True
+                    stack.append([other, 0, scanned, -1, 0])
+                    pushed = True
+                    break
+                if pushed:
+                    continue
+                frame[3] = -1
+            mine = held[person]
+            options = cands[person]
+            advanced = False
+            while frame[1] < len(options):
+                post = options[frame[1]]
+                frame[1] += 1
+                if jstamp[post] == phase or post in mine:
+                    continue
+                jstamp[post] = phase
+                if load[post] < cap[post]:
+                    self._apply(stack, post)
+                    return True
+                frame[3] = post
+                frame[4] = 0
+                advanced = True
+                break
+            if not advanced:
+                stack.pop()
+        return False
+
+    def _apply(self, stack: list[list[int]], free_post: int | None) -> None:
+        # Each person on the path releases the post it entered by and takes the one it scanned;
+        # the last takes the free post (or, after a donor gave it up, the post it scanned).
+        for depth, frame in enumerate(stack):
+            person, released, scanned = frame[0], frame[2], frame[3]
+            last = depth == len(stack) - 1
+            target = free_post if (last and free_post is not None) else scanned
+            if released >= 0:
+                self.release(person, released)
+            self.take(person, target)
+
+    def run_stage(self, targets: list[int], goal: list[int], keep: list[int] | None) -> None:
+        """Augment ``targets`` toward ``goal`` in phases until a phase finds no path."""
+        pending = [p for p in targets if self.count[p] < goal[p]]
+        while pending:
+            self.phase += 1
+            progress = False
+            for person in pending:
+                # Marks are kept after a success too (a later failure in this phase may then be
+                # a false negative); a phase without success had none, so its failures are true.
+                while self.count[person] < goal[person] and self.search(person, keep):
+                    progress = True
+            pending = [p for p in pending if self.count[p] < goal[p]]
+            if not progress:
+                break
+
+
+def allocate(
+    rows: IntArray,
+    scores: FloatArray,
+    quotas: npt.ArrayLike,
+    caps: npt.ArrayLike,
+    *,
+    floors: npt.ArrayLike | None = None,
+) -> Allocation:
+    """Choose each person's pushes among their candidates under quotas, caps and floors.
+
+    Parameters
+    ----------
+    rows : NDArray[int32], shape (n, m)
+        Candidate post rows per person, best first, −1 padded; a row repeated in one person's
+        list counts once.
+    scores : NDArray[float32], shape (n, m)
+        The candidates' scores (higher is better; any scale).
+    quotas : array of int, shape (n,)
+        Pushes wanted per person (≥ 0).
+    caps : array of int, shape (posts,)
+        Pushes allowed per post row (see :func:`post_caps`).
+    floors : array of int, shape (n,), optional
+        Pushes a person must get even over caps (difficulty persons: 2), ≤ quota.
+
+    Returns
+    -------
+    Allocation
+    """
+    rows = np.asarray(rows)
+    scores = np.asarray(scores, dtype=np.float32)
+    if rows.ndim != 2 or rows.shape != scores.shape:
+        raise ValueError(f"rows and scores must be (n, m) alike, got {rows.shape}, {scores.shape}")
+    n = rows.shape[0]
+    quota_arr = np.asarray(quotas, dtype=np.int64).reshape(-1)
+    cap_arr = np.asarray(caps, dtype=np.int64).reshape(-1)
+    floor_arr = (
+        np.zeros(n, dtype=np.int64) if floors is None else np.asarray(floors, np.int64).reshape(-1)
+    )
+    if quota_arr.shape != (n,) or floor_arr.shape != (n,):
+        raise ValueError(f"quotas and floors must have shape ({n},)")
+    if (quota_arr < 0).any() or (cap_arr < 0).any():
+        raise ValueError("quotas and caps must be >= 0")
+    if (floor_arr > quota_arr).any():
+        raise ValueError("floors must not exceed quotas")
+    posts = cap_arr.shape[0]
+    if rows.size and rows.max(initial=-1) >= posts:
+        raise ValueError(f"rows refer to post rows beyond caps ({posts})")
+
+    valid = _distinct(rows, posts)
+    masked = np.where(valid, rows, -1).astype(np.int32)
+    cand_rows = [[j for j in row if j >= 0] for row in masked.tolist()]
+    state = _State(cand_rows, quota_arr.tolist(), cap_arr.tolist())
+
+    # Stage A: the plain top-k's pushes (each post keeps its best proposals), then greedy by
+    # score over every other usable candidate.
+    _take_top_k(state, rows, scores, valid, quota_arr)
+    usable = valid & (quota_arr > 0)[:, None]
+    usable &= cap_arr[np.where(valid, rows, 0)] > 0
+    person_idx, column_idx = np.nonzero(usable)
+    order = np.argsort(-scores[person_idx, column_idx], kind="stable")
+    quota, cap, count, load, held = state.quota, state.cap, state.count, state.load, state.held
+    for person, post in zip(
+        person_idx[order].tolist(), rows[person_idx, column_idx][order].tolist(), strict=True
+    ):
+        if count[person] < quota[person] and load[post] < cap[post] and post not in held[person]:
+            state.take(person, post)
+
+    everyone = [i for i in range(n) if quota[i] > 0 and cand_rows[i]]
+    floor = floor_arr.tolist()
+    # Stage B: nobody without a push who could have one; anyone holding two or more may give
+    # one up (a difficulty person's floor is restored in stage C).
+    state.run_stage(everyone, [min(1, q) for q in quota], [1] * n)
+    # Stage C: the floor, by paths where they exist, over the cap where they do not (never
+    # over a post with no place left at all: its cap is 0).
+    short = [i for i in everyone if floor[i] > 0]
+    state.run_stage(short, floor, [max(1, f) for f in floor])
+    for person in short:
+        for post in cand_rows[person]:
+            if state.count[person] >= floor[person]:
+                break
+            if post not in state.held[person] and cap[post] > 0:
+                if state.load[post] >= cap[post]:
+                    state.overflows.append(Overflow(person, post))
+                state.take(person, post)
+    # Stage D: fill quotas where room remains.
+    state.run_stage(everyone, quota, None)
+
+    return _finish(rows, scores, valid, state, int(quota_arr.max(initial=0)))
+
+
+def _distinct(rows: IntArray, posts: int) -> npt.NDArray[np.bool_]:
+    """Mask of usable candidates: −1 padding and repeats of a post in one list dropped."""
+    valid = rows >= 0
+    if rows.shape[1] > 1:
+        order = np.argsort(np.where(valid, rows, posts), axis=1, kind="stable")
+        srt = np.take_along_axis(rows, order, axis=1)
+        dup_sorted = np.zeros_like(valid)
+        dup_sorted[:, 1:] = (srt[:, 1:] == srt[:, :-1]) & (srt[:, 1:] >= 0)
+        dup = np.zeros_like(valid)
+        np.put_along_axis(dup, order, dup_sorted, axis=1)
+        valid &= ~dup
+    return valid
+
+
+def _finish(
+    rows: IntArray, scores: FloatArray, valid: npt.NDArray[np.bool_], state: _State, width: int
+) -> Allocation:
+    n = rows.shape[0]
+    chosen = np.full((n, max(width, 1)), -1, dtype=np.int32)
+    held = state.held
+    people = [i for i in range(n) if held[i]]
+    if not people:
+        return Allocation(
+            chosen,
+            np.asarray(state.count, np.int32),
+            np.asarray(state.load, np.int32),
+            tuple(state.overflows),
+        )
+    sub_rows = rows[people].tolist()
+    sub_scores = scores[people].tolist()
+    sub_valid = valid[people].tolist()
+    for person, cand, score, ok in zip(people, sub_rows, sub_scores, sub_valid, strict=True):
+        # The first valid occurrence of each held post (repeats were dropped as invalid).
+        columns = [
+            c
+            for c, (post, good) in enumerate(zip(cand, ok, strict=True))
+            if good and post in held[person]
+        ]
+        columns.sort(key=lambda c: (-score[c], c))
+        chosen[person, : len(columns)] = columns
+    return Allocation(
+        chosen=chosen,
+        counts=np.asarray(state.count, dtype=np.int32),
+        loads=np.asarray(state.load, dtype=np.int32),
+        overflows=tuple(state.overflows),
+    )
+
+
+def _take_top_k(
+    state: _State,
+    rows: IntArray,
+    scores: FloatArray,
+    valid: npt.NDArray[np.bool_],
+    quotas: npt.NDArray[np.int64],
+) -> None:
+    """Each person proposes their first ``quota`` candidates; each post keeps its best."""
+    rank = np.cumsum(valid, axis=1)
+    proposed = valid & (rank <= quotas[:, None])
+    person_idx, column_idx = np.nonzero(proposed)
+    order = np.argsort(-scores[person_idx, column_idx], kind="stable")
+    load, cap = state.load, state.cap
+    for person, post in zip(
+        person_idx[order].tolist(), rows[person_idx, column_idx][order].tolist(), strict=True
+    ):
+        if load[post] < cap[post]:
+            state.take(person, post)
+
+
+def top_k_capped(
+    rows: IntArray, scores: FloatArray, quotas: npt.ArrayLike, caps: npt.ArrayLike
+) -> Allocation:
+    """The plain reference: each person's top-``quota`` candidates, each post keeping its best.
+
+    Every person proposes their first ``quota`` candidates; a post keeps the best-scoring
+    proposals up to its cap and drops the rest, which are not replaced. This is what a batch
+    without capacity-aware allocation gives once full posts turn people away. :func:`allocate`
+    starts from exactly these pushes, so it serves everyone this serves.
+    """
+    rows = np.asarray(rows)
+    scores = np.asarray(scores, dtype=np.float32)
+    n = rows.shape[0]
+    quota_arr = np.asarray(quotas, dtype=np.int64).reshape(-1)
+    cap_arr = np.asarray(caps, dtype=np.int64).reshape(-1)
+    valid = _distinct(rows, cap_arr.shape[0])
+    state = _State([[] for _ in range(n)], quota_arr.tolist(), cap_arr.tolist())
+    _take_top_k(state, rows, scores, valid, quota_arr)
+    return _finish(rows, scores, valid, state, int(quota_arr.max(initial=0)))
+
+
+__all__ = ["Allocation", "Overflow", "allocate", "post_caps", "top_k_capped"]
