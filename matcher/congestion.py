@@ -28,10 +28,10 @@ def gini(counts: npt.ArrayLike) -> float:
         all-zero input.
     """
     values = np.sort(np.asarray(counts, dtype=np.float64).reshape(-1))
-    if values.size == 0 or values.sum() <= 0:
-        return 0.0
     if (values < 0).any():
         raise ValueError("counts must be >= 0")
+    if values.size == 0 or values.sum() <= 0:
+        return 0.0
     n = values.size
     ranks = np.arange(1, n + 1, dtype=np.float64)
     # Mean-difference form: G = Σ (2i − n − 1) x_(i) / (n Σ x).
