@@ -1,0 +1,129 @@
+"""Each metric equals the value worked out by hand on a tiny case."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from evaluation.metrics import (
+    age_band,
+    compliance,
+    coverage,
+    gini,
+    group_gap,
+    hires_per_100_pushes,
+    hit_rate_at_k,
+    month_metrics,
+    normalized_entropy,
+    recall_at_k,
+    share_hired,
+)
+from evaluation.simulate import MonthResult, Outcome, Push
+from tests.factories import TODAY, make_laborer, make_post
+
+
+def test_three_hires_from_twelve_pushes_are_25_per_100() -> None:
+    assert hires_per_100_pushes(3, 12) == 25.0
+    assert hires_per_100_pushes(0, 0) == 0.0
+    with pytest.raises(ValueError, match="hires"):
+        hires_per_100_pushes(-1, 3)
+
+
+def test_one_of_four_hired_is_a_quarter() -> None:
+    assert share_hired([True, False, False, False]) == 0.25
+    assert share_hired([]) == 0.0
+
+
+def test_hit_rate_counts_people_with_a_relevant_post_in_the_first_k() -> None:
+    ranked = [["a", "b", "c"], ["d", "e", "f"], ["g", "h"], ["x"]]
+    relevant = [{"b"}, {"f"}, {"z"}, set()]  # the last person has none: left out
+    # k=2: person 1 hits (b at 2), person 2 misses (f at 3), person 3 misses → 1/3.
+    assert hit_rate_at_k(ranked, relevant, 2) == pytest.approx(1 / 3)
+    # k=3: persons 1 and 2 hit → 2/3.
+    assert hit_rate_at_k(ranked, relevant, 3) == pytest.approx(2 / 3)
+
+
+def test_recall_is_the_mean_share_of_relevant_posts_found() -> None:
+    ranked = [["a", "b", "c"], ["d", "e"]]
+    relevant = [{"a", "c", "q"}, {"e"}]
+    # k=2: person 1 finds a of {a, c, q} = 1/3; person 2 finds e = 1 → mean 2/3.
+    assert recall_at_k(ranked, relevant, 2) == pytest.approx((1 / 3 + 1) / 2)
+    # k=1: 1/3 and 0 → 1/6.
+    assert recall_at_k(ranked, relevant, 1) == pytest.approx(1 / 6)
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        recall_at_k(ranked, relevant, 0)
+
+
+def test_coverage_is_the_share_of_posts_pushed_at_least_once() -> None:
+    assert coverage(["a", "a", "b", "zz"], ["a", "b", "c", "d", "e"]) == 0.4
+    assert coverage([], []) == 0.0
+
+
+def test_gini_and_entropy_on_hand_worked_counts() -> None:
+    # [0, 0, 0, 4]: G = Σ(2i−n−1)x_i/(nΣx) = (3·4)/(4·4) = 0.75; entropy 0 (one post).
+    assert gini([0, 0, 0, 4]) == pytest.approx(0.75)
+    assert normalized_entropy([0, 0, 0, 4]) == 0.0
+    # [1, 1, 1, 1]: equal → Gini 0, entropy 1.
+    assert gini([1, 1, 1, 1]) == 0.0
+    assert normalized_entropy([1, 1, 1, 1]) == pytest.approx(1.0)
+    # [1, 3]: G = (−1·1 + 1·3)/(2·4) = 0.25; H = −(¼ln¼ + ¾ln¾)/ln2.
+    assert gini([1, 3]) == pytest.approx(0.25)
+    expected = -(0.25 * math.log(0.25) + 0.75 * math.log(0.75)) / math.log(2)
+    assert normalized_entropy([1, 3]) == pytest.approx(expected)
+
+
+def test_compliance_counts_two_pushes_and_leaves_the_shortage_list_apart() -> None:
+    assert compliance([2, 3, 1, 0]) == 0.5
+    assert compliance([2, 3, 1, 0], shortage=[False, False, True, False]) == pytest.approx(2 / 3)
+    assert compliance([], floor=2) == 1.0
+
+
+def test_group_gap_is_the_spread_of_group_means() -> None:
+    gap = group_gap([2, 0, 1, 1, 3], ["男", "男", "女", "女", "女"])
+    assert gap.by_group == {"男": 1.0, "女": pytest.approx(5 / 3)}
+    assert gap.gap == pytest.approx(5 / 3 - 1)
+    assert (gap.lowest, gap.highest) == ("男", "女")
+
+
+def test_age_bands_cover_the_working_ages() -> None:
+    assert [age_band(a) for a in (16, 29, 30, 45, 50, 60)] == [
+        "16–29岁",
+        "16–29岁",
+        "30–39岁",
+        "40–49岁",
+        "50岁及以上",
+        "50岁及以上",
+    ]
+
+
+def test_month_metrics_on_two_people_and_three_posts() -> None:
+    a = make_laborer(laborer_id="a" * 16, difficulty=True, age=52)
+    b = make_laborer(laborer_id="b" * 16, male=False, age=35)
+    p1, p2, p3 = (make_post(external_id=x, headcount=1) for x in ("P1", "P2", "P3"))
+    pushes = [
+        Push(a.laborer_id, p1.post_id, 1),
+        Push(a.laborer_id, p2.post_id, 2),
+        Push(b.laborer_id, p1.post_id, 1),
+    ]
+    outcomes = (
+        Outcome(a.laborer_id, p1.post_id, 1, 0.5, took=True, hired=True),
+        Outcome(a.laborer_id, p2.post_id, 2, 0.5, took=False, hired=False),
+        Outcome(b.laborer_id, p1.post_id, 1, 0.5, took=True, hired=False),
+    )
+    result = MonthResult("2026-11", TODAY, outcomes, (a, b), (p1, p2, p3))
+    m = month_metrics(result, pushes, [a, b], [p1, p2, p3], k=1)
+    assert (m.pushes, m.hires) == (3, 1)
+    assert m.hires_per_100_pushes == pytest.approx(100 / 3)
+    assert m.share_hired == 0.5
+    # Both took their first post: hit rate at 1 is 1; recall at 1 is 1 for each.
+    assert m.hit_rate_at_k == 1.0
+    assert m.recall_at_k == 1.0
+    assert m.coverage == pytest.approx(2 / 3)
+    # Pushes per post [2, 1, 0] over one place each: max 2; Gini of [0, 1, 2] = 4/9.
+    assert m.congestion.per_place_max == 2.0
+    assert m.congestion.gini == pytest.approx(4 / 9)
+    assert m.compliance == 1.0  # the one difficulty person got 2 pushes
+    assert m.exposure_gaps["sex"].by_group == {"男": 2.0, "女": 1.0}
+    assert m.hire_gaps["age_band"].gap == 1.0
+    assert m.as_dict()["hit_rate_at_1"] == 1.0
