@@ -22,6 +22,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Any
 
 from catalogue.agreements import directed_allowed
 from catalogue.columns import POST_COLUMNS
@@ -36,7 +38,7 @@ from catalogue.models import (
     make_post_id,
 )
 from features.errors import UnknownPlaceError
-from features.gazetteer import OUTER_DISTRICTS, Area, Gazetteer, Township
+from features.gazetteer import OUTER_DISTRICTS, Gazetteer
 from features.laborer import EDUCATION_LEVELS
 from features.tabular import RowError, Table, map_headers
 
@@ -101,273 +103,161 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(p for p in _SEPARATORS.split(text) if p)
 
 
-class _Places:
-    """Cached gazetteer lookups: a file repeats a few places thousands of times."""
+Check = tuple[Any, str | None]  # (value, None) or (None-or-value, message in Chinese)
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+
+def _integer(text: str, *, header: str, low: Any, high: Any, expect: Any) -> Check:
+    if not text:
+        return None, None
+    clean = text.removesuffix("元").removesuffix("岁").removesuffix("人").replace(",", "")
+    clean = clean.removesuffix(".0")
+    if clean.isdigit() and low <= int(clean) <= high:
+        return int(clean), None
+    return None, f"{header}应为{expect}，实际为“{text}”"
+
+
+class _Checks:
+    """Validators of single cells, memoised: a file repeats a few values thousands of times."""
+
+    def __init__(
+        self,
+        *,
+        uploader: str,
+        bureau: bool,
+        agreements: Sequence[Agreement],
+        today: dt.date,
+        gazetteer: Gazetteer,
+    ) -> None:
+        self.uploader = uploader
+        self.bureau = bureau
+        self.agreements = agreements
+        self.today = today
         self.gazetteer = gazetteer
-        self._areas: dict[str, Area | str] = {}
-        self._townships: dict[tuple[str, str], Township | str] = {}
+        self.kind = lru_cache(maxsize=None)(self._kind)
+        self.code = lru_cache(maxsize=None)(self._code)
+        self.area = lru_cache(maxsize=None)(self._area)
+        self.township = lru_cache(maxsize=None)(self._township)
+        self.directed = lru_cache(maxsize=None)(self._directed)
+        self.headcount = lru_cache(maxsize=None)(self._headcount)
+        ages: dict[str, Any] = {
+            "low": MIN_AGE,
+            "high": MAX_AGE,
+            "expect": f"{MIN_AGE}–{MAX_AGE}之间的整数",
+        }
+        pay: dict[str, Any] = {"low": 0, "high": 1_000_000, "expect": "非负整数（元/月）"}
+        self.min_age = lru_cache(maxsize=None)(partial(_integer, header="最低年龄", **ages))
+        self.max_age = lru_cache(maxsize=None)(partial(_integer, header="最高年龄", **ages))
+        self.salary_min = lru_cache(maxsize=None)(partial(_integer, header="月薪下限", **pay))
+        self.salary_max = lru_cache(maxsize=None)(partial(_integer, header="月薪上限", **pay))
+        self.education = lru_cache(maxsize=None)(self._education)
+        self.lodging = lru_cache(maxsize=None)(self._lodging)
+        self.schedule = lru_cache(maxsize=None)(self._schedule)
+        self.closes_on = lru_cache(maxsize=None)(self._closes_on)
+        self.for_townships = lru_cache(maxsize=None)(self._for_townships)
+        self.certificates = lru_cache(maxsize=None)(split_list)
 
-    def area(self, text: str) -> Area | str:
-        found = self._areas.get(text)
-        if found is None:
-            try:
-                found = self.gazetteer.area(text)
-            except UnknownPlaceError as exc:
-                found = f"{exc}：工作区应为北京市的区或北京经济技术开发区"
-            self._areas[text] = found
-        return found
+    def _kind(self, kind: str) -> str | None:
+        if not kind:
+            return "岗位类型为必填项：" + "、".join(POST_KINDS)
+        if kind not in POST_KINDS:
+            return f"岗位类型“{kind}”无效：应为{'、'.join(POST_KINDS)}之一"
+        if not self.bureau and kind == PUBLIC_WELFARE:
+            return (
+                f"公益性岗位只能由输出区人社局上传（托底安置本区就业困难人员），"
+                f"{self.uploader}不能上传"
+            )
+        if not self.bureau and kind != DIRECTED:
+            return f"{self.uploader}作为对接方只能上传定向招聘岗位；{kind}岗位请由所在区人社局上传"
+        return None
 
-    def township(self, text: str, district: str) -> Township | str:
-        key = (text, district)
-        found = self._townships.get(key)
-        if found is None:
-            try:
-                found = self.gazetteer.township(text, district)
-            except UnknownPlaceError as exc:
-                found = f"{exc}（应为{district}的乡镇或街道）"
-            self._townships[key] = found
-        return found
+    def _code(self, text: str) -> Check:
+        code = normalize_credit_code(text)
+        return code, (credit_code_problem(code) if code else None)
 
-
-class _Row:
-    """The cells of one row by key, and the errors found in it."""
-
-    __slots__ = ("cells", "errors", "index", "number")
-
-    def __init__(self, number: int, cells: list[str], index: dict[str, int]) -> None:
-        self.number = number
-        self.cells = cells
-        self.index = index
-        self.errors: list[RowError] = []
-
-    def get(self, key: str) -> str:
-        i = self.index.get(key)
-        return self.cells[i] if i is not None else ""
-
-    def error(self, key: str, value: str, message: str) -> None:
-        self.errors.append(RowError(self.number, _HEADER[key], value, message))
-
-    def integer(self, key: str, *, low: int, high: int, expect: str) -> int | None:
-        text = self.get(key)
+    def _area(self, text: str) -> Check:
         if not text:
-            return None
-        clean = text.removesuffix("元").removesuffix("岁").removesuffix("人").replace(",", "")
-        if clean.endswith(".0"):
-            clean = clean[:-2]
-        if clean.isdigit() and low <= int(clean) <= high:
-            return int(clean)
-        self.error(key, text, f"{_HEADER[key]}应为{expect}，实际为“{text}”")
-        return None
+            return "", "工作区为必填项：北京市的区或北京经济技术开发区"
+        try:
+            return self.gazetteer.area(text), None
+        except UnknownPlaceError as exc:
+            return None, f"{exc}：工作区应为北京市的区或北京经济技术开发区"
 
+    def _township(self, text: str, district: str) -> Check:
+        try:
+            return self.gazetteer.township(text, district), None
+        except UnknownPlaceError as exc:
+            return None, f"{exc}（应为{district}的乡镇或街道）"
 
-def _check_kind(row: _Row, kind: str, uploader: str, bureau: bool) -> None:
-    if not kind:
-        row.error("kind", "", "岗位类型为必填项：" + "、".join(POST_KINDS))
-    elif kind not in POST_KINDS:
-        row.error("kind", kind, f"岗位类型“{kind}”无效：应为{'、'.join(POST_KINDS)}之一")
-    elif not bureau and kind == PUBLIC_WELFARE:
-        row.error(
-            "kind",
-            kind,
-            f"公益性岗位只能由输出区人社局上传（托底安置本区就业困难人员），{uploader}不能上传",
-        )
-    elif not bureau and kind != DIRECTED:
-        row.error(
-            "kind",
-            kind,
-            f"{uploader}作为对接方只能上传定向招聘岗位；{kind}岗位请由所在区人社局上传",
+    def _directed(self, code: str, township_code: str) -> bool:
+        return directed_allowed(
+            self.uploader, code, self.agreements, self.today, township_code=township_code or None
         )
 
+    def _headcount(self, text: str) -> Check:
+        if not text:
+            return None, "招聘人数为必填项：不小于1的整数"
+        return _integer(text, header="招聘人数", low=1, high=100_000, expect="不小于1的整数")
 
-def _row_post(
-    row: _Row,
-    *,
-    uploader: str,
-    bureau: bool,
-    agreements: Sequence[Agreement],
-    today: dt.date,
-    places: _Places,
-    existing: Mapping[str, Post],
-) -> Post | None:
-    external_id = row.get("external_id")
-    if not external_id:
-        row.error("external_id", "", "岗位编号为必填项：请为每个岗位填写本单位内唯一的编号")
-    title = row.get("title")
-    if not title:
-        row.error("title", "", "岗位名称为必填项")
-    elif len(title) > MAX_TITLE:
-        row.error("title", title, f"岗位名称过长（{len(title)}字）：请控制在{MAX_TITLE}字以内")
-    kind = row.get("kind")
-    _check_kind(row, kind, uploader, bureau)
-    employer = row.get("employer")
-    if not employer:
-        row.error("employer", "", "用人单位为必填项：请填写单位全称")
+    def _education(self, text: str) -> Check:
+        value, ok = _education(text)
+        if ok:
+            return value, None
+        levels = "、".join(EDUCATION_LEVELS)
+        return None, f"学历要求应为{levels}或“不限”，实际为“{text}”"
 
-    raw_code = row.get("employer_code")
-    code = normalize_credit_code(raw_code)
-    code_ok = False
-    if code:
-        problem = credit_code_problem(code)
-        if problem:
-            row.error("employer_code", raw_code, problem)
-        else:
-            code_ok = True
-    elif kind == DIRECTED:
-        row.error("employer_code", "", "定向招聘岗位须填写用人单位的统一社会信用代码（18位）")
+    def _lodging(self, text: str) -> Check:
+        if not text:
+            return False, None
+        found = _YES_NO.get(text.lower())
+        if found is None:
+            return False, f"提供住宿应填“是”或“否”，实际为“{text}”"
+        return found, None
 
-    district = township = ""
-    township_code = ""
-    raw_district = row.get("district")
-    if not raw_district:
-        row.error("district", "", "工作区为必填项：北京市的区或北京经济技术开发区")
-    else:
-        area = places.area(raw_district)
-        if isinstance(area, str):
-            row.error("district", raw_district, area)
-        else:
-            district = area.name
-            raw_township = row.get("township")
-            if raw_township:
-                found = places.township(raw_township, district)
-                if isinstance(found, str):
-                    row.error("township", raw_township, found)
-                else:
-                    township, township_code = found.name, found.code
+    def _schedule(self, text: str) -> Check:
+        if text and text not in SCHEDULES:
+            return None, f"工作形式应为{'、'.join(SCHEDULES)}之一，实际为“{text}”"
+        return text or None, None
 
-    if kind == DIRECTED and code_ok:
-        allowed = directed_allowed(
-            uploader, code, agreements, today, township_code=township_code or None
-        )
-        if not allowed:
-            row.error(
-                "employer_code",
-                raw_code,
-                f"用人单位“{employer}”（{code}）不在{uploader}{today.year}年有效的人岗对接协议中："
-                "请核对统一社会信用代码，或请输出区先备案包含该单位的协议",
+    def _closes_on(self, text: str) -> Check:
+        if not text:
+            return None, None
+        day = parse_date(text)
+        if day is None:
+            return None, (
+                f"截止日期“{text}”无法识别：请写作 2026-12-31、2026/12/31 或 2026年12月31日"
             )
-
-    headcount = row.integer("headcount", low=1, high=100_000, expect="不小于1的整数")
-    if headcount is None and not row.get("headcount"):
-        row.error("headcount", "", "招聘人数为必填项：不小于1的整数")
-    expect_age = f"{MIN_AGE}–{MAX_AGE}之间的整数"
-    min_age = row.integer("min_age", low=MIN_AGE, high=MAX_AGE, expect=expect_age)
-    max_age = row.integer("max_age", low=MIN_AGE, high=MAX_AGE, expect=expect_age)
-    if min_age is not None and max_age is not None and min_age > max_age:
-        row.error("max_age", str(max_age), f"最高年龄（{max_age}）不能小于最低年龄（{min_age}）")
-    salary_min = row.integer("salary_min", low=0, high=1_000_000, expect="非负整数（元/月）")
-    salary_max = row.integer("salary_max", low=0, high=1_000_000, expect="非负整数（元/月）")
-    if salary_min is not None and salary_max is not None and salary_min > salary_max:
-        row.error(
-            "salary_max",
-            str(salary_max),
-            f"月薪上限（{salary_max}）不能低于月薪下限（{salary_min}）：请检查是否填反",
-        )
-
-    raw_education = row.get("education")
-    education, ok = _education(raw_education)
-    if not ok:
-        row.error(
-            "education",
-            raw_education,
-            f"学历要求应为{'、'.join(EDUCATION_LEVELS)}或“不限”，实际为“{raw_education}”",
-        )
-    raw_lodging = row.get("lodging")
-    lodging = _YES_NO.get(raw_lodging.lower(), None) if raw_lodging else False
-    if lodging is None:
-        row.error("lodging", raw_lodging, f"提供住宿应填“是”或“否”，实际为“{raw_lodging}”")
-    schedule = row.get("schedule") or None
-    if schedule is not None and schedule not in SCHEDULES:
-        row.error(
-            "schedule", schedule, f"工作形式应为{'、'.join(SCHEDULES)}之一，实际为“{schedule}”"
-        )
-
-    closes_on = None
-    raw_closes = row.get("closes_on")
-    if raw_closes:
-        closes_on = parse_date(raw_closes)
-        if closes_on is None:
-            row.error(
-                "closes_on",
-                raw_closes,
-                f"截止日期“{raw_closes}”无法识别：请写作 2026-12-31、2026/12/31 或 2026年12月31日",
+        if day < self.today:
+            return None, (
+                f"截止日期{day.isoformat()}已过（今天是{self.today.isoformat()}）："
+                "请填写今天或以后的日期"
             )
-        elif closes_on < today:
-            row.error(
-                "closes_on",
-                raw_closes,
-                f"截止日期{closes_on.isoformat()}已过（今天是{today.isoformat()}）：请填写今天或以后的日期",
+        return day, None
+
+    def _for_townships(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """Township codes of a public-welfare post, and (value, message) errors."""
+        if not text:
+            return (), (
+                (
+                    "",
+                    f"公益性岗位须在面向乡镇中填写所服务的{self.uploader}乡镇（街道），"
+                    "多个用“、”分隔",
+                ),
             )
-
-    for_townships = _for_townships(row, kind, uploader, places)
-
-    post_id = make_post_id(uploader, external_id)
-    before = existing.get(post_id)
-    if before is not None and headcount is not None and headcount < before.hires:
-        row.error(
-            "headcount",
-            str(headcount),
-            f"招聘人数（{headcount}）不能少于该岗位已录用的{before.hires}人",
-        )
-    if row.errors or headcount is None or lodging is None:
-        return None
-    return Post(
-        post_id=post_id,
-        external_id=external_id,
-        uploader=uploader,
-        title=title,
-        kind=kind,
-        employer=employer,
-        district=district,
-        headcount=headcount,
-        employer_code=code,
-        township=township,
-        township_code=township_code,
-        address=row.get("address"),
-        min_age=min_age,
-        max_age=max_age,
-        education=education,
-        skills=row.get("skills"),
-        certificates=split_list(row.get("certificates")),
-        description=row.get("description"),
-        salary_min=salary_min,
-        salary_max=salary_max,
-        lodging=lodging,
-        schedule=schedule,
-        closes_on=closes_on,
-        for_townships=for_townships,
-        contact=row.get("contact"),
-        status=before.status if before is not None else "open",
-        hires=before.hires if before is not None else 0,
-        created_on=before.created_on if before is not None else None,
-        updated_on=before.updated_on if before is not None else None,
-    )
+        codes: list[str] = []
+        errors: list[tuple[str, str]] = []
+        for name in split_list(text):
+            found, problem = self.township(name, self.uploader)
+            if problem:
+                errors.append((name, f"面向乡镇须为本区（{self.uploader}）的乡镇：{problem}"))
+            elif found.code not in codes:
+                codes.append(found.code)
+        return tuple(codes), tuple(errors)
 
 
-def _for_townships(row: _Row, kind: str, uploader: str, places: _Places) -> tuple[str, ...]:
-    raw = row.get("for_townships")
-    if kind != PUBLIC_WELFARE:
-        if raw:
-            row.error("for_townships", raw, "面向乡镇仅用于公益性岗位：其他类型的岗位请留空")
-        return ()
-    if uploader not in OUTER_DISTRICTS:
-        return ()  # the kind is already refused for a partner area
-    if not raw:
-        row.error(
-            "for_townships",
-            "",
-            f"公益性岗位须在面向乡镇中填写所服务的{uploader}乡镇（街道），多个用“、”分隔",
-        )
-        return ()
-    codes: list[str] = []
-    for name in split_list(raw):
-        found = places.township(name, uploader)
-        if isinstance(found, str):
-            row.error("for_townships", name, f"面向乡镇须为本区（{uploader}）的乡镇：{found}")
-        elif found.code not in codes:
-            codes.append(found.code)
-    return tuple(codes)
+def _columns(table: Table, index: Mapping[str, int], n: int) -> dict[str, Sequence[str]]:
+    data = list(zip(*table.rows, strict=True)) if table.rows else []
+    blank = ("",) * n
+    return {c.key: data[index[c.key]] if c.key in index else blank for c in POST_COLUMNS}
 
 
 def parse_posts(
@@ -384,48 +274,219 @@ def parse_posts(
     ``existing`` maps post ids to the posts already stored, so that a re-upload keeps their
     hires, state and creation date and cannot cut 招聘人数 below the hires recorded.
     """
-    area = gazetteer.area(uploader)
-    uploader = area.name
+    uploader = gazetteer.area(uploader).name
     bureau = uploader in OUTER_DISTRICTS
     index, header_errors = map_headers(table.headers, POST_COLUMNS)
-    data_rows = [(n, cells) for n, cells in table.numbered() if any(cells)]
+    blank_rows = sum(1 for r in table.rows if not any(r))
+    n_rows = len(table.rows) - blank_rows
     if header_errors:
-        return UploadResult((), tuple(header_errors), len(data_rows), len(data_rows))
-    places = _Places(gazetteer)
+        return UploadResult((), tuple(header_errors), n_rows, n_rows)
+    checks = _Checks(
+        uploader=uploader, bureau=bureau, agreements=agreements, today=today, gazetteer=gazetteer
+    )
     existing = existing or {}
+    col = _columns(table, index, len(table.rows))
     first_row: dict[str, int] = {}
     posts: list[Post] = []
     post_rows: list[int] = []
     errors: list[RowError] = []
     rejected = 0
-    for number, cells in data_rows:
-        row = _Row(number, cells, index)
-        post = _row_post(
-            row,
-            uploader=uploader,
-            bureau=bureau,
-            agreements=agreements,
-            today=today,
-            places=places,
-            existing=existing,
-        )
-        external_id = row.get("external_id")
-        if external_id:
+    h = _HEADER
+    for j, cells in enumerate(table.rows):
+        if blank_rows and not any(cells):
+            continue
+        number = j + 2
+        errs: list[RowError] = []
+        external_id = col["external_id"][j]
+        if not external_id:
+            errs.append(
+                RowError(
+                    number,
+                    h["external_id"],
+                    "",
+                    "岗位编号为必填项：请为每个岗位填写本单位内唯一的编号",
+                )
+            )
+        else:
             first = first_row.setdefault(external_id, number)
             if first != number:
-                row.error(
-                    "external_id",
-                    external_id,
-                    f"岗位编号“{external_id}”与第{first}行重复：同一文件中每个岗位编号只能出现一次",
+                errs.append(
+                    RowError(
+                        number,
+                        h["external_id"],
+                        external_id,
+                        f"岗位编号“{external_id}”与第{first}行重复：同一文件中每个岗位编号只能出现一次",
+                    )
                 )
-                post = None
-        if row.errors:
+        title = col["title"][j]
+        if not title:
+            errs.append(RowError(number, h["title"], "", "岗位名称为必填项"))
+        elif len(title) > MAX_TITLE:
+            errs.append(
+                RowError(
+                    number,
+                    h["title"],
+                    title,
+                    f"岗位名称过长（{len(title)}字）：请控制在{MAX_TITLE}字以内",
+                )
+            )
+        kind = col["kind"][j]
+        problem = checks.kind(kind)
+        if problem:
+            errs.append(RowError(number, h["kind"], kind, problem))
+        employer = col["employer"][j]
+        if not employer:
+            errs.append(RowError(number, h["employer"], "", "用人单位为必填项：请填写单位全称"))
+        raw_code = col["employer_code"][j]
+        code, problem = checks.code(raw_code)
+        if problem:
+            errs.append(RowError(number, h["employer_code"], raw_code, problem))
+        elif not code and kind == DIRECTED:
+            errs.append(
+                RowError(
+                    number,
+                    h["employer_code"],
+                    "",
+                    "定向招聘岗位须填写用人单位的统一社会信用代码（18位）",
+                )
+            )
+
+        district = township = township_code = ""
+        raw_district = col["district"][j]
+        area, problem = checks.area(raw_district)
+        if problem:
+            errs.append(RowError(number, h["district"], raw_district, problem))
+        else:
+            district = area.name
+            raw_township = col["township"][j]
+            if raw_township:
+                found, problem = checks.township(raw_township, district)
+                if problem:
+                    errs.append(RowError(number, h["township"], raw_township, problem))
+                else:
+                    township, township_code = found.name, found.code
+        if kind == DIRECTED and code and not problem and not checks.directed(code, township_code):
+            errs.append(
+                RowError(
+                    number,
+                    h["employer_code"],
+                    raw_code,
+                    f"用人单位“{employer}”（{code}）不在{uploader}{today.year}年有效的人岗对接协议中："
+                    "请核对统一社会信用代码，或请输出区先备案包含该单位的协议",
+                )
+            )
+
+        values: dict[str, Any] = {}
+        for key, check in (
+            ("headcount", checks.headcount),
+            ("min_age", checks.min_age),
+            ("max_age", checks.max_age),
+            ("salary_min", checks.salary_min),
+            ("salary_max", checks.salary_max),
+            ("education", checks.education),
+            ("lodging", checks.lodging),
+            ("schedule", checks.schedule),
+            ("closes_on", checks.closes_on),
+        ):
+            text = col[key][j]
+            value, problem = check(text)
+            if problem:
+                errs.append(
+                    RowError(
+                        number,
+                        h[key],
+                        text,
+                        problem,
+                    )
+                )
+            values[key] = value
+        min_age, max_age = values["min_age"], values["max_age"]
+        if min_age is not None and max_age is not None and min_age > max_age:
+            errs.append(
+                RowError(
+                    number,
+                    h["max_age"],
+                    str(max_age),
+                    f"最高年龄（{max_age}）不能小于最低年龄（{min_age}）",
+                )
+            )
+        low, high = values["salary_min"], values["salary_max"]
+        if low is not None and high is not None and low > high:
+            errs.append(
+                RowError(
+                    number,
+                    h["salary_max"],
+                    str(high),
+                    f"月薪上限（{high}）不能低于月薪下限（{low}）：请检查是否填反",
+                )
+            )
+        raw_for = col["for_townships"][j]
+        for_townships: tuple[str, ...] = ()
+        if kind == PUBLIC_WELFARE:
+            if bureau:
+                for_townships, problems = checks.for_townships(raw_for)
+                errs.extend(RowError(number, h["for_townships"], v, m) for v, m in problems)
+        elif raw_for:
+            errs.append(
+                RowError(
+                    number,
+                    h["for_townships"],
+                    raw_for,
+                    "面向乡镇仅用于公益性岗位：其他类型的岗位请留空",
+                )
+            )
+
+        post_id = make_post_id(uploader, external_id)
+        before = existing.get(post_id)
+        headcount = values["headcount"]
+        if before is not None and headcount is not None and headcount < before.hires:
+            errs.append(
+                RowError(
+                    number,
+                    h["headcount"],
+                    str(headcount),
+                    f"招聘人数（{headcount}）不能少于该岗位已录用的{before.hires}人",
+                )
+            )
+        if errs:
             rejected += 1
-            errors.extend(row.errors)
-        elif post is not None:
-            posts.append(post)
-            post_rows.append(number)
-    return UploadResult(tuple(posts), tuple(errors), len(data_rows), rejected, tuple(post_rows))
+            errors.extend(errs)
+            continue
+        posts.append(
+            Post(
+                post_id=post_id,
+                external_id=external_id,
+                uploader=uploader,
+                title=title,
+                kind=kind,
+                employer=employer,
+                district=district,
+                headcount=headcount,
+                employer_code=code,
+                township=township,
+                township_code=township_code,
+                address=col["address"][j],
+                min_age=min_age,
+                max_age=max_age,
+                education=values["education"],
+                skills=col["skills"][j],
+                certificates=checks.certificates(col["certificates"][j]),
+                description=col["description"][j],
+                salary_min=low,
+                salary_max=high,
+                lodging=values["lodging"],
+                schedule=values["schedule"],
+                closes_on=values["closes_on"],
+                for_townships=for_townships,
+                contact=col["contact"][j],
+                status=before.status if before is not None else "open",
+                hires=before.hires if before is not None else 0,
+                created_on=before.created_on if before is not None else None,
+                updated_on=before.updated_on if before is not None else None,
+            )
+        )
+        post_rows.append(number)
+    return UploadResult(tuple(posts), tuple(errors), n_rows, rejected, tuple(post_rows))
 
 
 __all__ = ["MAX_AGE", "MIN_AGE", "UploadResult", "parse_date", "parse_posts", "split_list"]

@@ -38,24 +38,24 @@ from features.tabular import RowError, Table, read_table
 
 _STORED_ELSEWHERE = frozenset({"post_id", "hires", "status", "created_on", "updated_on"})
 _CONTENT = tuple(f.name for f in dataclasses.fields(Post) if f.name not in _STORED_ELSEWHERE)
-_TUPLES = ("certificates", "for_townships")
 _RETRIES = 20
 
-# KEYS: posts, state, version, feed. ARGV: expected version, n, day, then n × (post_id, json,
-# event, reopen, uploader). Writes the posts, bumps the version once and appends one feed entry each.
+# KEYS: posts, state, dates, version, feed. ARGV: expected version, day, then a JSON array of
+# [post_id, content json, event, reopen (0/1), uploader, dates]. Writes the posts, bumps the
+# version once and appends one feed entry per post, all or nothing.
 _UPLOAD = """
-local v = tonumber(redis.call('GET', KEYS[3]) or '0')
+local v = tonumber(redis.call('GET', KEYS[4]) or '0')
 if v ~= tonumber(ARGV[1]) then return -1 end
-local n = tonumber(ARGV[2])
-if n == 0 then return v end
+local items = cjson.decode(ARGV[3])
+if #items == 0 then return v end
 v = v + 1
-redis.call('SET', KEYS[3], v)
-for i = 0, n - 1 do
-  local b = 4 + i * 5
-  redis.call('HSET', KEYS[1], ARGV[b], ARGV[b + 1])
-  if ARGV[b + 3] == '1' then redis.call('HDEL', KEYS[2], ARGV[b]) end
-  redis.call('XADD', KEYS[4], v .. '-' .. (i + 1), 'event', ARGV[b + 2],
-             'post_id', ARGV[b], 'uploader', ARGV[b + 4], 'day', ARGV[3])
+redis.call('SET', KEYS[4], v)
+for i, it in ipairs(items) do
+  redis.call('HSET', KEYS[1], it[1], it[2])
+  redis.call('HSET', KEYS[3], it[1], it[6])
+  if it[4] == 1 then redis.call('HDEL', KEYS[2], it[1]) end
+  redis.call('XADD', KEYS[5], v .. '-' .. i, 'event', it[3], 'post_id', it[1],
+             'uploader', it[5], 'day', ARGV[2])
 end
 return v
 """
@@ -146,30 +146,42 @@ class UploadReport:
         }
 
 
-def _content(post: Post) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in _CONTENT:
-        value = getattr(post, name)
-        if isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        out[name] = value
-    return out
+def _content_json(post: Post) -> str:
+    """What the uploader wrote, as the canonical JSON text stored (same post, same bytes)."""
+    data = {name: getattr(post, name) for name in _CONTENT}
+    data["certificates"] = list(post.certificates)
+    data["for_townships"] = list(post.for_townships)
+    data["closes_on"] = post.closes_on.isoformat() if post.closes_on else None
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _post_from(post_id: str, raw: bytes | str, hires: int, state: str | None) -> Post:
+def _post_from(
+    post_id: str,
+    raw: bytes | str,
+    hires: int,
+    state: bytes | str | None,
+    dates: bytes | str | None,
+) -> Post:
     data = json.loads(raw)
-    for name in _TUPLES:
-        data[name] = tuple(data[name])
+    data["certificates"] = tuple(data["certificates"])
+    data["for_townships"] = tuple(data["for_townships"])
     data["closes_on"] = _date(data["closes_on"])
-    data["created_on"] = _date(data.get("created_on"))
-    data["updated_on"] = _date(data.get("updated_on"))
-    return Post(post_id=post_id, hires=hires, status=state or "open", **data)
+    created = updated = None
+    if dates:
+        first, _, last = _text(dates).partition(" ")
+        created, updated = _date(first), _date(last)
+    return Post(
+        post_id=post_id,
+        hires=hires,
+        status=_text(state) if state else "open",
+        created_on=created,
+        updated_on=updated,
+        **data,
+    )
 
 
 def post_json(post: Post, today: dt.date) -> dict[str, Any]:
@@ -214,6 +226,7 @@ class CatalogueStore:
         self.k_posts = f"{base}:posts"
         self.k_hires = f"{base}:hires"
         self.k_state = f"{base}:state"
+        self.k_dates = f"{base}:dates"
         self.k_version = f"{base}:version"
         self.k_feed = f"{base}:feed"
         self.k_agreements = f"{base}:agreements"
@@ -222,6 +235,7 @@ class CatalogueStore:
         self._upload = redis_client.register_script(_UPLOAD)
         self._mark = redis_client.register_script(_MARK)
         self._hire = redis_client.register_script(_HIRE)
+        self._cache: tuple[int, list[Post]] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -230,23 +244,25 @@ class CatalogueStore:
         return int(self.redis.get(self.k_version) or 0)
 
     def all_posts(self) -> list[Post]:
-        """Every post with its hires and state, in post_id order."""
+        """Every post with its hires and state, in post_id order (cached per version)."""
+        cached = self._cache
+        if cached is not None and cached[0] == self.version():
+            return list(cached[1])
         pipe = self.redis.pipeline(transaction=True)
+        pipe.get(self.k_version)
         pipe.hgetall(self.k_posts)
         pipe.hgetall(self.k_hires)
         pipe.hgetall(self.k_state)
-        raw, hires, states = pipe.execute()
-        posts = []
-        for key in sorted(raw):
-            posts.append(
-                _post_from(
-                    _text(key),
-                    raw[key],
-                    int(hires.get(key, 0)),
-                    _text(states[key]) if key in states else None,
-                )
+        pipe.hgetall(self.k_dates)
+        version, raw, hires, states, dates = pipe.execute()
+        posts = [
+            _post_from(
+                _text(key), raw[key], int(hires.get(key, 0)), states.get(key), dates.get(key)
             )
-        return posts
+            for key in sorted(raw)
+        ]
+        self._cache = (int(version or 0), posts)
+        return list(posts)
 
     def get(self, post_id: str) -> Post | None:
         """The post with this id, or None."""
@@ -254,10 +270,11 @@ class CatalogueStore:
         pipe.hget(self.k_posts, post_id)
         pipe.hget(self.k_hires, post_id)
         pipe.hget(self.k_state, post_id)
-        raw, hires, state = pipe.execute()
+        pipe.hget(self.k_dates, post_id)
+        raw, hires, state, dates = pipe.execute()
         if raw is None:
             return None
-        return _post_from(post_id, raw, int(hires or 0), _text(state) if state else None)
+        return _post_from(post_id, raw, int(hires or 0), state, dates)
 
     def posts(self, *, kind: str | None = None, district: str | None = None) -> list[Post]:
         """Posts of a kind and/or work district (names as stored, e.g. 通州区)."""
@@ -301,10 +318,11 @@ class CatalogueStore:
         pipe = self.redis.pipeline(transaction=True)
         pipe.hmget(self.k_posts, ids)
         pipe.hmget(self.k_state, ids)
-        raws, states = pipe.execute()
+        pipe.hmget(self.k_dates, ids)
+        raws, states, dates = pipe.execute()
         return {
-            pid: _post_from(pid, raw, int(hires[pid.encode()]), _text(st) if st else None)
-            for pid, raw, st in zip(ids, raws, states, strict=True)
+            pid: _post_from(pid, raw, int(hires[pid.encode()]), st, d)
+            for pid, raw, st, d in zip(ids, raws, states, dates, strict=True)
             if raw is not None
         }
 
@@ -363,39 +381,45 @@ class CatalogueStore:
         if errors and (not keep or not result.posts):
             return UploadReport(0, 0, 0, result.rejected, errors, True, dry_run, version)
         ids = [p.post_id for p in result.posts]
-        old_raw: Any = self.redis.hmget(self.k_posts, ids) if ids else []
-        old_state: Any = self.redis.hmget(self.k_state, ids) if ids else []
+        old_raw: Any = []
+        old_state: Any = []
+        old_dates: Any = []
+        if ids:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.hmget(self.k_posts, ids)
+            pipe.hmget(self.k_state, ids)
+            pipe.hmget(self.k_dates, ids)
+            old_raw, old_state, old_dates = pipe.execute()
         day = today.isoformat()
-        args: list[str | int] = []
+        items: list[list[Any]] = []
         created = updated = unchanged = 0
-        for post, raw, state in zip(result.posts, old_raw, old_state, strict=True):
-            content = _content(post)
+        for post, raw, state, dates in zip(
+            result.posts, old_raw, old_state, old_dates, strict=True
+        ):
+            text = _content_json(post)
             if raw is None:
                 created += 1
-                event, created_on, reopen = "created", day, "0"
+                items.append([post.post_id, text, "created", 0, post.uploader, f"{day} {day}"])
+            elif raw.decode() == text:
+                unchanged += 1
             else:
-                before = json.loads(raw)
-                created_on = before.pop("created_on", None) or day
-                before.pop("updated_on", None)
-                if before == content:
-                    unchanged += 1
-                    continue
                 updated += 1
-                event = "updated"
-                reopen = "1" if state == b"expired" else "0"
-            record = content | {"created_on": created_on, "updated_on": day}
-            text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-            args += [post.post_id, text, event, reopen, post.uploader]
-        if dry_run or created + updated == 0:
+                first = _text(dates).partition(" ")[0] if dates else day
+                reopen = 1 if state == b"expired" else 0
+                items.append(
+                    [post.post_id, text, "updated", reopen, post.uploader, f"{first} {day}"]
+                )
+        if dry_run or not items:
             return UploadReport(
                 created, updated, unchanged, result.rejected, errors, False, dry_run, version
             )
-        keys = [self.k_posts, self.k_state, self.k_version, self.k_feed]
-        new_version = int(self._upload(keys=keys, args=[version, created + updated, day, *args]))
+        keys = [self.k_posts, self.k_state, self.k_dates, self.k_version, self.k_feed]
+        payload = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+        new_version = int(self._upload(keys=keys, args=[version, day, payload]))
         if new_version < 0:
             return None  # the catalogue changed meanwhile: recompute
         return UploadReport(
-            created, updated, unchanged, result.rejected, errors, True, False, new_version
+            created, updated, unchanged, result.rejected, errors, False, False, new_version
         )
 
     # -- life cycle ----------------------------------------------------------------------

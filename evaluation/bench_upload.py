@@ -1,0 +1,176 @@
+"""Benchmark: uploading a 20,000-row post file (CSV and .xlsx) end to end.
+
+Run ``python -m evaluation.bench_upload [--rows N]``. For each format it generates the file
+(real job-board titles from ``features/data/csco22_job_title_to_code.csv``, a district bureau's
+mix of kinds with directed posts under a self-pairing agreement), then measures in the same run:
+
+- the bare ``read_table`` of the file (the reference);
+- the upload end to end into a fresh embedded Redis: read, validate, compare, write, feed;
+- the same file uploaded again (idempotent: every row unchanged).
+
+Absolute times are noisy on a shared machine; the ratio to the bare read is the figure to watch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import random
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+import redis
+
+from catalogue.agreements import parse_agreements
+from catalogue.columns import POST_COLUMNS
+from catalogue.credit_code import make_credit_code
+from features.gazetteer import load_gazetteer
+from features.tabular import read_table
+from service.catalogue_store import CatalogueStore
+from service.store import start_embedded, stop_embedded
+from service.xlsx import rows_to_xlsx
+
+TODAY = dt.date(2026, 11, 1)
+UPLOADER = "通州区"
+KINDS = ("定向招聘", "扶贫车间", "村社代工点", "居家就业", "公益性岗位", "社会招聘")
+
+
+def job_titles() -> list[str]:
+    """The real, noisy job-board titles shipped with the package."""
+    source = resources.files("features") / "data" / "csco22_job_title_to_code.csv"
+    with source.open(encoding="utf-8") as handle:
+        return [row["job_name"] for row in csv.DictReader(handle) if row["job_name"]]
+
+
+def generate(n: int, *, seed: int = 7) -> tuple[list[str], list[list[str]], dict[str, object]]:
+    """Headers, ``n`` valid rows for 通州区, and the self-pairing agreement they need."""
+    rnd = random.Random(seed)
+    gazetteer = load_gazetteer()
+    towns = [t.name for t in gazetteer.townships_of(UPLOADER)]
+    partner_towns = towns[:4]
+    codes = [make_credit_code(1000 + i, region="110112") for i in range(200)]
+    titles = job_titles()
+    headers = [c.header for c in POST_COLUMNS]
+    rows: list[list[str]] = []
+    for i in range(n):
+        kind = KINDS[i % len(KINDS)]
+        low = rnd.choice((0, 3000, 3500, 4000))
+        age = rnd.choice((18, 20, 25))
+        values = {
+            "external_id": f"TZ{i:06d}",
+            "title": rnd.choice(titles),
+            "kind": kind,
+            "employer": f"北京通州第{i % 200}劳务有限公司",
+            "employer_code": codes[i % 200],
+            "district": UPLOADER,
+            "township": rnd.choice(partner_towns if kind == "定向招聘" else towns),
+            "address": f"{rnd.randint(1, 300)}号",
+            "headcount": str(rnd.randint(1, 20)),
+            "min_age": str(age),
+            "max_age": str(rnd.choice((45, 50, 55, 60))),
+            "education": rnd.choice(("", "初中", "高中及以上", "不限")),
+            "skills": rnd.choice(("", "会电焊", "有驾驶证C1", "能吃苦耐劳")),
+            "certificates": rnd.choice(("", "", "健康证", "焊工证、电工证")),
+            "description": "工作稳定，按月发薪",
+            "salary_min": str(low) if low else "",
+            "salary_max": str(low + 2000) if low else "",
+            "lodging": rnd.choice(("是", "否", "")),
+            "schedule": rnd.choice(("全职", "兼职", "灵活", "")),
+            "closes_on": rnd.choice(("2026-12-31", "2027/03/31", "2027年6月30日")),
+            "for_townships": "、".join(rnd.sample(towns, 2)) if kind == "公益性岗位" else "",
+            "contact": "010-69500000",
+        }
+        rows.append([values[c.key] for c in POST_COLUMNS])
+    agreement = {
+        "output_district": UPLOADER,
+        "partners": [UPLOADER],
+        "partner_townships": partner_towns,
+        "year": TODAY.year,
+        "employers": [
+            {"name": f"北京通州第{i}劳务有限公司", "code": c} for i, c in enumerate(codes)
+        ],
+        "plan_hires": 500,
+    }
+    return headers, rows, agreement
+
+
+def csv_bytes(headers: list[str], rows: list[list[str]]) -> bytes:
+    """The rows as a UTF-8 CSV with BOM, as Excel saves it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _best(times: list[float]) -> float:
+    return min(times)
+
+
+def measure(data: bytes, name: str, agreement: dict[str, object], rows: int) -> None:
+    """Print the bare read, the upload end to end and the re-upload of one file."""
+    gazetteer = load_gazetteer()
+    reads = []
+    for _ in range(3):
+        start = time.perf_counter()
+        read_table(data, name)
+        reads.append(time.perf_counter() - start)
+    read_s = _best(reads)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "redis"
+        socket = start_embedded(folder, stop_at_exit=False)
+        client = redis.Redis(unix_socket_path=str(socket))
+        try:
+            store = CatalogueStore(client)
+            store.add_agreements(parse_agreements(agreement, gazetteer=gazetteer))
+            start = time.perf_counter()
+            first = store.upload_file(
+                data, name, uploader=UPLOADER, today=TODAY, gazetteer=gazetteer
+            )
+            upload_s = time.perf_counter() - start
+            start = time.perf_counter()
+            again = store.upload_file(
+                data, name, uploader=UPLOADER, today=TODAY, gazetteer=gazetteer
+            )
+            again_s = time.perf_counter() - start
+            start = time.perf_counter()
+            posts = store.all_posts()
+            all_s = time.perf_counter() - start
+        finally:
+            client.close()
+            stop_embedded(folder)
+    if first.created != rows or first.errors:
+        raise RuntimeError(f"upload went wrong: {first.as_dict()['errors'][:3]}")
+    if again.unchanged != rows or len(posts) != rows:
+        raise RuntimeError("the second upload of the same file changed the catalogue")
+    print(f"{name}: {rows} rows, {len(data) / 1e6:.1f} MB")
+    print(f"  bare read_table       {read_s:7.3f} s  {rows / read_s:10,.0f} rows/s")
+    print(
+        f"  upload end to end     {upload_s:7.3f} s  {rows / upload_s:10,.0f} rows/s"
+        f"  ({upload_s / read_s:.1f}× the bare read; created {first.created})"
+    )
+    print(
+        f"  same file again       {again_s:7.3f} s  {rows / again_s:10,.0f} rows/s"
+        f"  ({again_s / read_s:.1f}× the bare read; unchanged {again.unchanged})"
+    )
+    print(f"  all_posts()           {all_s:7.3f} s  {rows / all_s:10,.0f} posts/s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Generate the files and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    args = parser.parse_args(argv)
+    headers, rows, agreement = generate(args.rows)
+    measure(csv_bytes(headers, rows), "posts.csv", agreement, args.rows)
+    xlsx = rows_to_xlsx(headers, [list(r) for r in rows])
+    measure(xlsx, "posts.xlsx", agreement, args.rows)
+    print("aim: ≥ 15,000 rows/s end to end")
+
+
+if __name__ == "__main__":
+    main()
