@@ -15,6 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
+import pydantic
 import redis
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -25,8 +26,15 @@ from fastapi.templating import Jinja2Templates
 from features.idcard import mask_id_number, mask_phone
 from features.laborer import TIER_NAMES
 from service.keys import ROLE_NAMES
-from service.pages.session import SESSION_COOKIE, Session, load_session, same_token
-from service.problems import Problem
+from service.pages.session import (
+    SESSION_COOKIE,
+    Session,
+    load_session,
+    pop_flash,
+    same_token,
+    set_flash,
+)
+from service.problems import Problem, domain_error_classes
 from service.redact import redact_text
 
 log = logging.getLogger("renggang.pages")
@@ -75,6 +83,9 @@ _SECURITY_HEADERS = {
 }
 
 
+_DOMAIN_ERRORS = tuple(domain_error_classes())
+
+
 class LoginRequiredError(Exception):
     """No live session: the browser goes to the login page."""
 
@@ -93,8 +104,11 @@ class PageRoute(APIRoute):
                 response = RedirectResponse("/login", status_code=303)
             except Problem as exc:
                 response = error_page(request, exc.status, exc.title, exc.detail, exc.headers)
-            except RequestValidationError:
+            except (RequestValidationError, pydantic.ValidationError):
                 response = error_page(request, 422, "填写有误", "请检查表单中的内容后重新提交。")
+            except _DOMAIN_ERRORS as exc:
+                # The packages' domain errors carry Chinese messages that say what to do.
+                response = error_page(request, 422, "无法办理", str(exc))
             except (redis.ConnectionError, redis.TimeoutError):
                 log.warning("redis unreachable while rendering a page")
                 response = error_page(
@@ -173,6 +187,13 @@ async def csrf_checked(request: Request, session: Viewer) -> Session:
 Poster = Annotated[Session, Depends(csrf_checked)]
 
 
+def flash(request: Request, text: str) -> None:
+    """A one-time message for the next page this browser opens."""
+    set_flash(
+        redis_of(request), request.cookies.get(SESSION_COOKIE), text, prefix=prefix_of(request)
+    )
+
+
 def render(
     request: Request,
     template: str,
@@ -183,7 +204,13 @@ def render(
 ) -> HTMLResponse:
     """A template rendered with the layout's context (viewer, menu, CSRF token)."""
     role = session.principal.role if session else ""
+    message = ""
+    if session is not None:
+        message = pop_flash(
+            redis_of(request), request.cookies.get(SESSION_COOKIE), prefix=prefix_of(request)
+        )
     base = {
+        "flash": message,
         "viewer": session.principal if session else None,
         "csrf": session.csrf if session else "",
         "nav": NAV.get(role, []),
@@ -232,6 +259,7 @@ __all__ = [
     "csrf_checked",
     "current_session",
     "error_page",
+    "flash",
     "prefix_of",
     "redis_of",
     "render",

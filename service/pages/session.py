@@ -96,6 +96,26 @@ def load_session(
     return Session(principal, got["csrf"])
 
 
+def set_flash(
+    redis_client: redis.Redis, session_id: str | None, text: str, *, prefix: str = "rg"
+) -> None:
+    """Keep a one-time message for the session's next page (after a redirect)."""
+    if session_id and len(session_id) <= 100:
+        redis_client.hset(_name(prefix, session_id), "flash", text[:500])
+
+
+def pop_flash(redis_client: redis.Redis, session_id: str | None, *, prefix: str = "rg") -> str:
+    """The session's one-time message, removed as it is read ("" when none)."""
+    if not session_id or len(session_id) > 100:
+        return ""
+    name = _name(prefix, session_id)
+    pipe = redis_client.pipeline(transaction=True)
+    pipe.hget(name, "flash")
+    pipe.hdel(name, "flash")
+    text, _ = pipe.execute()
+    return _text(text)
+
+
 def close_session(redis_client: redis.Redis, session_id: str | None, *, prefix: str = "rg") -> None:
     """End the session of ``session_id`` (nothing happens for an unknown one)."""
     if session_id and len(session_id) <= 100:
@@ -143,6 +163,8 @@ __all__ = [
     "login",
     "new_login_token",
     "open_session",
+    "pop_flash",
     "same_token",
+    "set_flash",
     "too_many_failures",
 ]
