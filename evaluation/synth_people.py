@@ -68,8 +68,8 @@ MALE_AGE_BANDS: tuple[tuple[int, int, float], ...] = (
     (16, 20, 0.03),
     (21, 30, 0.12),
     (31, 40, 0.19),
-    (41, 50, 0.245),
-    (51, 60, 0.39),
+    (41, 50, 0.225),
+    (51, 60, 0.41),
     (61, 62, 0.02),
 )
 FEMALE_AGE_BANDS: tuple[tuple[int, int, float], ...] = (
@@ -77,8 +77,8 @@ FEMALE_AGE_BANDS: tuple[tuple[int, int, float], ...] = (
     (16, 20, 0.035),
     (21, 30, 0.17),
     (31, 40, 0.28),
-    (41, 50, 0.40),
-    (51, 55, 0.11),
+    (41, 50, 0.39),
+    (51, 55, 0.12),
 )
 # Target figures the bands are checked against (2023 report, rounded; tests use these).
 TARGET_MEAN_AGE = 43.1
@@ -87,9 +87,10 @@ TARGET_SHARE_OVER_50 = 0.306
 # 户籍性质: the roster is of rural households; some members converted their hukou (assumption).
 AGRICULTURAL_HUKOU_SHARE = 0.92
 
-# 文化程度 under 50 and from 50 on. 2023 report: 初中 52.1%, 小学及以下 about 15%, 高中 17.5%,
-# 大专及以上 15.7% for all migrant workers; low-income households and older people are shifted
-# toward 小学 (assumption), and 高中 is split into 高中/中专 (assumption).
+# 文化程度 under 50 and from 50 on. 2023 report, all migrant workers, roughly: 初中 a little over
+# half, 小学及以下 about 15%, 高中 about 17%, 大专及以上 about 15%; low-income households and
+# older people are shifted toward 小学 (assumption), and 高中 is split into 高中/中专
+# (assumption).
 EDUCATION_UNDER_50: tuple[tuple[str, float], ...] = (
     ("小学及以下", 0.10),
     ("初中", 0.52),
@@ -113,6 +114,8 @@ GRADUATE_SHARE_21_TO_24 = 0.06  # of people 21–24: this year's university grad
 SOLDIER_SHARE_MEN_18_TO_30 = 0.02  # of men 18–30: on active service
 PRISON_SHARE = 0.002  # of everyone: in prison or detention
 LOST_ABILITY_SHARE = 0.008  # of everyone: fully lost the ability to work (health 残疾)
+# Students and graduates: 大专 (else 本科及以上) from 19, 高中 (else 中专) below (assumption).
+STUDENT_COLLEGE_SHARE = 0.6
 EXCLUSIONS_USED: tuple[str, ...] = (
     "在校学生",
     "本年度高校毕业生",
@@ -198,7 +201,10 @@ DESIRED_JOBS_WOMEN: tuple[tuple[str, float], ...] = (
     ("厨师", 0.05),
     ("客服", 0.04),
 )
-# A desired job that follows from a skill (used for half of the skilled; assumption).
+# A desired job that follows from a skill, for this share of the skilled; a second wish for
+# this share of the others (assumptions).
+DESIRED_FROM_SKILL_SHARE = 0.5
+SECOND_WISH_SHARE = 0.25
 DESIRED_FROM_SKILL: Mapping[str, str] = {
     "驾驶": "司机",
     "电焊": "焊工",
@@ -223,7 +229,7 @@ CERTIFICATE_FOR_SKILL: Mapping[str, tuple[str, float]] = {
     "驾驶": ("驾驶证C1", 0.85),
     "电焊": ("焊工证", 0.45),
     "水电维修": ("电工证", 0.40),
-    "叉车": ("特种设备作业人员证", 0.50),
+    "叉车": ("叉车证", 0.50),
     "烹饪": ("健康证", 0.40),
     "育婴": ("育婴员证", 0.35),
     "养老护理": ("养老护理员证", 0.35),
@@ -251,8 +257,9 @@ PHONE_BLANK_SHARE = 0.08  # no phone on file (assumption)
 # Fake mobile numbers: 139 and eight digits (never real people's; masked output shows 139****).
 PHONE_PREFIX = "139"
 
-# Chinese names: the most common surnames (公安部 2020 surname ranking, top 40, weights are
-# rounded shares in per mille) and given-name characters by sex (assumption).
+# Chinese names: the 40 most common surnames in the order of the 公安部 2020 name report (王 李
+# 张 刘 陈 …); the weights only roughly follow their shares, and the given-name characters by sex
+# are common ones (assumption).
 SURNAMES: tuple[tuple[str, float], ...] = (
     ("王", 74),
     ("李", 72),
@@ -452,9 +459,9 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
 
         education = edu_old[i] if age >= 50 else edu_young[i]
         if exclusion in ("在校学生", "本年度高校毕业生") and age >= 19:
-            education = "大专" if r[4] < 0.6 else "本科及以上"
+            education = "大专" if r[4] < STUDENT_COLLEGE_SHARE else "本科及以上"
         elif exclusion == "在校学生":
-            education = "高中" if r[4] < 0.6 else "中专"
+            education = "高中" if r[4] < STUDENT_COLLEGE_SHARE else "中专"
         person_health = "残疾" if exclusion == "完全丧失劳动能力" else health[i]
         state = employment[i]
         if exclusion == "现役军人":
@@ -490,10 +497,10 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
                 certificates.append(found[0])
         desired: list[str] = []
         if wants_job:
-            if skills and r[8] < 0.5 and skills[0] in DESIRED_FROM_SKILL:
+            if skills and r[8] < DESIRED_FROM_SKILL_SHARE and skills[0] in DESIRED_FROM_SKILL:
                 desired.append(DESIRED_FROM_SKILL[skills[0]])
             wishes = wishes_men[i] if is_male else wishes_women[i]
-            for w in wishes[: 1 if desired else 1 + int(r[15] < 0.25)]:
+            for w in wishes[: 1 if desired else 1 + int(r[15] < SECOND_WISH_SHARE)]:
                 if w not in desired:
                     desired.append(w)
 

@@ -76,8 +76,8 @@ HEADCOUNT_SMALL: tuple[tuple[int, float], ...] = (
 LARGE_HEADCOUNT_SHARE = 0.10
 LARGE_HEADCOUNT_RANGE = (6, 30)
 # 月薪 (yuan per month) by kind: (low, high) of the lower bound; the upper bound adds 0–40%
-# (assumption, around Beijing's minimum wage of 2,420 yuan from 2023-09 and 58.com's ranges for
-# such jobs). 公益性岗位 pay about the minimum wage.
+# (assumption, set by hand around Beijing's minimum wage of 2,420 yuan a month from 2023-09).
+# 公益性岗位 pay about the minimum wage.
 SALARY_BY_KIND: Mapping[str, tuple[int, int]] = {
     "定向招聘": (4500, 7500),
     "扶贫车间": (2600, 4000),
@@ -112,6 +112,8 @@ AGE_LIMITS: tuple[tuple[float, int | None, int | None], ...] = (
 )
 EDUCATION_REQUIRED_SHARE = 0.15  # 学历要求 初中 (or 高中 for a third of them; assumption)
 CLOSES_IN_DAYS = (30, 150)  # 截止日期 this many days after ``today`` (assumption)
+# 公益性岗位 that also serve a second township of the district (assumption).
+SECOND_TOWNSHIP_SHARE = 0.2
 # The safety-net titles of 公益性岗位 (DESIGN §2), with weights (assumption).
 PUBLIC_WELFARE_TITLES: tuple[tuple[str, float], ...] = (
     ("公共设施维护员", 0.25),
@@ -125,7 +127,7 @@ PUBLIC_WELFARE_TITLES: tuple[tuple[str, float], ...] = (
 CERTIFICATE_FOR_TITLE: tuple[tuple[str, str, float], ...] = (
     ("焊", "焊工证", 0.8),
     ("电工", "电工证", 0.8),
-    ("叉车", "特种设备作业人员证", 0.8),
+    ("叉车", "叉车证", 0.8),
     ("司机", "驾驶证C1", 0.9),
     ("驾驶", "驾驶证C1", 0.9),
     ("厨", "健康证", 0.5),
@@ -484,7 +486,7 @@ def generate_posts(
                 employer = f"北京市{district}{t.name.removesuffix('街道')}{organ}"
                 code = make_credit_code(500000 + serial, region=region, authority="1")  # 机关
                 for_townships = t.name
-                if rng.random() < 0.2 and len(townships) > 1:
+                if rng.random() < SECOND_TOWNSHIP_SHARE and len(townships) > 1:
                     other = townships[int(rng.integers(len(townships)))]
                     if other.code != t.code:
                         for_townships += f"、{other.name}"
