@@ -338,9 +338,9 @@ def parse_posts(
         if not employer:
             errs.append(RowError(number, h["employer"], "", "用人单位为必填项：请填写单位全称"))
         raw_code = col["employer_code"][j]
-        code, problem = checks.code(raw_code)
-        if problem:
-            errs.append(RowError(number, h["employer_code"], raw_code, problem))
+        code, code_problem = checks.code(raw_code)
+        if code_problem:
+            errs.append(RowError(number, h["employer_code"], raw_code, code_problem))
         elif not code and kind == DIRECTED:
             errs.append(
                 RowError(
@@ -365,7 +365,12 @@ def parse_posts(
                     errs.append(RowError(number, h["township"], raw_township, problem))
                 else:
                     township, township_code = found.name, found.code
-        if kind == DIRECTED and code and not problem and not checks.directed(code, township_code):
+        if (
+            kind == DIRECTED
+            and code
+            and not code_problem
+            and not checks.directed(code, township_code)
+        ):
             errs.append(
                 RowError(
                     number,
