@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from matcher.errors import WeightsError
 
@@ -45,8 +46,7 @@ class Weights:
 
     def normalized(self) -> Weights:
         """The same weights scaled to sum to 1."""
-        t = self.total
-        return Weights(**{f.name: getattr(self, f.name) / t for f in dataclasses.fields(self)})
+        return _normalized(self)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, float] | None) -> Weights:
@@ -58,6 +58,13 @@ class Weights:
         if unknown:
             raise WeightsError(f"unknown weights: {', '.join(unknown)}; known: {sorted(names)}")
         return cls(**{k: float(v) for k, v in values.items()})
+
+
+@cache
+def _normalized(weights: Weights) -> Weights:
+    t = weights.total
+    names = (f.name for f in dataclasses.fields(weights))
+    return Weights(**{name: getattr(weights, name) / t for name in names})
 
 
 DEFAULT_WEIGHTS = Weights()

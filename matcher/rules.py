@@ -1,0 +1,137 @@
+"""The hard rules (DESIGN §5) as boolean masks over every post at once.
+
+Each rule gives a mask of shape (n, m), True where the post passes for the person. A post that
+fails any rule is never shown or pushed. Rules, in the order exclusions are counted (a post is
+counted once, under the first rule it fails, so the counts add up to the posts excluded):
+
+``closed``
+    the post is open, not past its closing date, and has places left;
+``suspended_employer``
+    the employer is not suspended by the district;
+``reserved_public_welfare``
+    a 公益性岗位 goes only to confirmed difficulty persons of the townships it serves
+    (policy: 公益性岗位 托底安置 就业困难人员);
+``directed_pairing``
+    a 定向招聘 post goes only to people of the output districts (or ``output_townships``) of
+    active agreements naming both its uploader as partner and its employer;
+``age``
+    the person's age is within the post's 最低年龄–最高年龄;
+``commute``
+    the estimated commute is within the person's tolerance (60 minutes when unstated), unless
+    the post offers lodging and the person accepts it; 居家就业 has no commute;
+``certificate``
+    every certificate the post requires is held.
+
+Whether the person needs work at all (working age, not excluded, wants a job, not employed) is
+decided before the rules, by :func:`features.eligibility.no_push_reason`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+
+from catalogue.models import DIRECTED, POST_KINDS, PUBLIC_WELFARE
+from matcher.index import PostIndex
+from matcher.person import SeekerArrays
+
+RULES: tuple[str, ...] = (
+    "closed",
+    "suspended_employer",
+    "reserved_public_welfare",
+    "directed_pairing",
+    "age",
+    "commute",
+    "certificate",
+)
+_PW = POST_KINDS.index(PUBLIC_WELFARE)
+_DIRECTED = POST_KINDS.index(DIRECTED)
+
+Mask = npt.NDArray[np.bool_]
+
+
+def static_mask(index: PostIndex, *, today: dt.date) -> Mask:
+    """Posts that pass the rules that do not depend on the person (m,)."""
+    mask: Mask = index.open_mask(today) & ~index.suspended
+    return mask
+
+
+def missing_certificates(people: SeekerArrays, index: PostIndex) -> npt.NDArray[np.float32]:
+    """How many required certificates each person lacks for each post (n, m)."""
+    if not index.certificates:
+        return np.zeros((len(people), len(index)), np.float32)
+    counts: npt.NDArray[np.float32] = people.lacks @ index.cert_required.T
+    return counts
+
+
+def rule_masks(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> dict[str, Mask]:
+    """Every rule's mask (n, m), True where the post passes, keyed by rule name."""
+    n, m = len(people), len(index)
+    reach = index.reach[people.township_row]  # (n, m)
+    is_pw = index.kind == _PW
+    is_directed = index.kind == _DIRECTED
+    minutes = index.minutes[people.origin]  # (n, m), 0 for home-based work
+    lodging_ok = index.lodging[None, :] & people.accepts_lodging[:, None]
+    return {
+        "closed": np.broadcast_to(index.open_mask(today), (n, m)),
+        "suspended_employer": np.broadcast_to(~index.suspended, (n, m)),
+        "reserved_public_welfare": ~is_pw[None, :] | (reach & people.difficulty[:, None]),
+        "directed_pairing": ~is_directed[None, :] | reach,
+        "age": (index.min_age[None, :] <= people.age[:, None])
+        & (people.age[:, None] <= index.max_age[None, :]),
+        "commute": (minutes <= people.tolerance[:, None]) | lodging_ok,
+        "certificate": missing_certificates(people, index) == 0,
+    }
+
+
+def eligible(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> Mask:
+    """Posts that pass every rule (n, m): the AND of :func:`rule_masks`, computed lean."""
+    ok = index.reach[people.township_row]  # fresh (n, m) copy
+    restricted = (index.kind == _PW) | (index.kind == _DIRECTED)
+    ok |= ~restricted[None, :]
+    pw = index.kind == _PW
+    if pw.any():
+        ok[~people.difficulty] &= ~pw[None, :]
+    ok &= static_mask(index, today=today)[None, :]
+    ok &= index.min_age[None, :] <= people.age[:, None]
+    ok &= index.max_age[None, :] >= people.age[:, None]
+    near = index.minutes[people.origin] <= people.tolerance[:, None]
+    accepts = people.accepts_lodging
+    if accepts.any():
+        near[accepts] |= index.lodging[None, :]
+    ok &= near
+    if index.certificates:
+        ok &= missing_certificates(people, index) == 0
+    return ok
+
+
+def exclusion_counts(masks: dict[str, Mask], row: int = 0) -> dict[str, int]:
+    """Posts excluded for one person, each counted under the first rule it fails."""
+    remaining = np.ones(masks[RULES[0]].shape[1], dtype=bool)
+    counts: dict[str, int] = {}
+    for rule in RULES:
+        rejected = remaining & ~masks[rule][row]
+        counts[rule] = int(rejected.sum())
+        remaining &= masks[rule][row]
+    return counts
+
+
+def passes_all(masks: dict[str, Mask]) -> Mask:
+    """The AND of every rule's mask (n, m)."""
+    ok = np.ones(masks[RULES[0]].shape, dtype=bool)
+    for rule in RULES:
+        ok &= masks[rule]
+    return ok
+
+
+__all__ = [
+    "RULES",
+    "eligible",
+    "exclusion_counts",
+    "missing_certificates",
+    "passes_all",
+    "rule_masks",
+    "static_mask",
+]

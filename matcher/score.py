@@ -1,0 +1,173 @@
+"""The score: soft signals combined with the weights, and a deterministic top-k.
+
+Both :func:`matcher.refer.refer` (one person) and :func:`matcher.bulk.score_all` (everyone, in
+blocks) call :func:`score_block` and :func:`top_k`, so they agree by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.index import PostIndex
+from matcher.person import SeekerArrays
+from matcher.signals import LODGING_FLOOR, NEAR_HOME_MINUTES, kind_tables
+from matcher.weights import Weights
+
+Scores = npt.NDArray[np.float32]
+
+
+def post_constant(index: PostIndex, weights: Weights) -> Scores:
+    """The part of the score that depends on the post only (m,): pay, freshness, boost."""
+    w = weights.normalized()
+    const: Scores = (
+        np.float32(w.pay) * index.pay
+        + np.float32(w.freshness) * index.freshness
+        + np.float32(w.boost) * index.boost
+    ).astype(np.float32)
+    return const
+
+
+def commute_part(people: SeekerArrays, index: PostIndex) -> Scores:
+    """The commute signal of each person for each post (n, m), in (0, 1]."""
+    signal: Scores = index.commute_signal[people.origin]
+    accepts = people.accepts_lodging
+    if accepts.any():
+        floor = np.where(index.lodging, np.float32(LODGING_FLOOR), np.float32(0.0))
+        signal[accepts] = np.maximum(signal[accepts], floor[None, :])
+    return signal
+
+
+def kind_part(people: SeekerArrays, index: PostIndex) -> Scores:
+    """The kind-of-post signal of each person for each post (n, m), in [0, 1]."""
+    near_rows, far_rows = kind_tables(people.traits)
+    near_home = index.minutes[people.origin] <= np.float32(NEAR_HOME_MINUTES)
+    kind: Scores = np.where(near_home, near_rows[:, index.kind], far_rows[:, index.kind])
+    return kind
+
+
+TextRow = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
+
+
+def text_part(rows: Sequence[TextRow], index: PostIndex) -> Scores:
+    """The weighted text signals of n people for every post (n, m).
+
+    Each person's row (sorted feature columns and values, :func:`matcher.person.text_row`)
+    adds ``value × the posts' weights of that feature`` (a row of ``index.text_t``), in column
+    order, in float32: the same operations for one person as for a block, so that a referral
+    and the batch give the same scores to the last bit.
+    """
+    out = np.zeros((len(rows), len(index)), np.float32)
+    t = index.text_t
+    indptr, indices, data = t.indptr, t.indices, t.data
+    for i, (cols, vals) in enumerate(rows):
+        target = out[i]
+        for c, v in zip(cols.tolist(), vals.tolist(), strict=True):
+            start, end = indptr[c], indptr[c + 1]
+            if start != end:
+                target[indices[start:end]] += np.float32(v) * data[start:end]
+    return out
+
+
+def score_block(
+    people: SeekerArrays,
+    text: Scores,
+    index: PostIndex,
+    weights: Weights,
+    *,
+    const: Scores | None = None,
+) -> Scores:
+    """Scores of n people against every post, before the hard rules.
+
+    Parameters
+    ----------
+    people : SeekerArrays
+        n people.
+    text : float32 (n, m)
+        The weighted text signals (:func:`text_part`); the scores are added to it in place.
+    index : PostIndex
+        m posts.
+    weights : Weights
+        Signal weights (normalised here).
+    const : float32 (m,), optional
+        :func:`post_constant`, when the caller has it already.
+
+    Returns
+    -------
+    NDArray[float32] (n, m)
+        The weighted mean of the signals, in [0, 1].
+    """
+    w = weights.normalized()
+    scores = text
+    scores += np.float32(w.commute) * commute_part(people, index)
+    scores += np.float32(w.kind) * kind_part(people, index)
+    scores += post_constant(index, weights) if const is None else const
+    np.clip(scores, 0.0, 1.0, out=scores)
+    return scores
+
+
+def _top_k_row(row: Scores, k: int) -> npt.NDArray[np.int32]:
+    """The k best finite entries of one row, best first, ties by position."""
+    finite = np.flatnonzero(row > -np.inf)
+    if len(finite) > k:
+        values = row[finite]
+        threshold = np.partition(values, len(values) - k)[len(values) - k]
+        above = finite[values > threshold]
+        level = finite[values == threshold][: k - len(above)]
+        finite = np.concatenate([above, level])
+    order = np.lexsort((finite, -row[finite]))
+    return finite[order].astype(np.int32)
+
+
+def top_k(scores: Scores, k: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    """The k best posts of each row, best first, ties by row (post_id order).
+
+    Parameters
+    ----------
+    scores : float32 (n, m)
+        Scores, ``-inf`` where a hard rule excludes the post.
+    k : int
+        How many per row (>= 1).
+
+    Returns
+    -------
+    rows : int32 (n, k)
+        Post rows, -1 where fewer than k posts are eligible.
+    values : float32 (n, k)
+        Their scores (0 where the row is -1).
+    """
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    n, m = scores.shape
+    rows = np.full((n, k), -1, np.int32)
+    values = np.zeros((n, k), np.float32)
+    kk = min(k, m)
+    if kk == 0 or n == 0:
+        return rows, values
+    if n == 1:
+        found = _top_k_row(scores[0], kk)
+        rows[0, : len(found)] = found
+        values[0, : len(found)] = scores[0, found]
+        return rows, values
+    part = np.argpartition(scores, m - kk, axis=1)[:, m - kk :]
+    picked = np.take_along_axis(scores, part, axis=1)
+    threshold = picked.min(axis=1)
+    ties = ((scores >= threshold[:, None]).sum(axis=1) > kk) & (threshold > -np.inf)
+    for i in np.flatnonzero(ties):
+        row, t = scores[i], threshold[i]
+        above = np.flatnonzero(row > t)
+        level = np.flatnonzero(row == t)[: kk - len(above)]
+        part[i] = np.concatenate([above, level])
+        picked[i] = row[part[i]]
+    order = np.lexsort((part, -picked), axis=1)
+    part = np.take_along_axis(part, order, axis=1)
+    picked = np.take_along_axis(picked, order, axis=1)
+    valid = picked > -np.inf
+    rows[:, :kk] = np.where(valid, part, -1)
+    values[:, :kk] = np.where(valid, picked, 0.0)
+    return rows, values
+
+
+__all__ = ["commute_part", "kind_part", "post_constant", "score_block", "text_part", "top_k"]
