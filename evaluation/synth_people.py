@@ -378,13 +378,6 @@ def _ages(rng: np.random.Generator, male: npt.NDArray[np.bool_]) -> npt.NDArray[
     return ages
 
 
-def draw_rows(
-    rng: np.random.Generator, table: Sequence[tuple[Any, float]], n: int, k: int
-) -> list[list[Any]]:
-    flat = draw(rng, table, n * k)
-    return [flat[i * k : (i + 1) * k] for i in range(n)]
-
-
 def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> list[dict[str, str]]:
     """``people`` roster rows of the eight outer districts (DESIGN §4 headers)."""
     gazetteer = load_gazetteer()
@@ -408,10 +401,10 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
     commute_old = draw(rng, COMMUTE_50_ON, people)
     surnames = draw(rng, SURNAMES, people)
     skill_counts = draw(rng, SKILL_COUNT, people)
-    skills_men = draw_rows(rng, SKILLS_MEN, people, 3)
-    skills_women = draw_rows(rng, SKILLS_WOMEN, people, 3)
-    wishes_men = draw_rows(rng, DESIRED_JOBS_MEN, people, 2)
-    wishes_women = draw_rows(rng, DESIRED_JOBS_WOMEN, people, 2)
+    skills_men = draw(rng, SKILLS_MEN, people * 3)  # three per person, flat
+    skills_women = draw(rng, SKILLS_WOMEN, people * 3)
+    wishes_men = draw(rng, DESIRED_JOBS_MEN, people * 2)  # two per person, flat
+    wishes_women = draw(rng, DESIRED_JOBS_WOMEN, people * 2)
     months = rng.geometric(1.0 / (MEAN_MONTHS_WITHOUT_WORK + 1.0), size=people) - 1
     phone_digits = rng.integers(0, 10**8, size=people)
     small = rng.integers(0, 10**6, size=(people, 3))
@@ -486,8 +479,8 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
 
         skills: list[str] = []
         if exclusion != "在校学生":
-            drawn = skills_men[i] if is_male else skills_women[i]
-            for s in drawn[: skill_counts[i]]:
+            drawn = skills_men if is_male else skills_women
+            for s in drawn[3 * i : 3 * i + skill_counts[i]]:
                 if s not in skills:
                     skills.append(s)
         certificates: list[str] = []
@@ -499,8 +492,9 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
         if wants_job:
             if skills and r[8] < DESIRED_FROM_SKILL_SHARE and skills[0] in DESIRED_FROM_SKILL:
                 desired.append(DESIRED_FROM_SKILL[skills[0]])
-            wishes = wishes_men[i] if is_male else wishes_women[i]
-            for w in wishes[: 1 if desired else 1 + int(r[15] < SECOND_WISH_SHARE)]:
+            wishes = wishes_men if is_male else wishes_women
+            n_wishes = 1 if desired else 1 + int(r[15] < SECOND_WISH_SHARE)
+            for w in wishes[2 * i : 2 * i + n_wishes]:
                 if w not in desired:
                     desired.append(w)
 
@@ -555,6 +549,5 @@ __all__ = [
     "allocate",
     "draw",
     "draw_one",
-    "draw_rows",
     "generate_roster",
 ]

@@ -11,8 +11,10 @@ lists them with their sources or says they are assumptions.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,10 +22,9 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from catalogue.credit_code import make_credit_code
-from evaluation.synth_people import allocate, draw_one
+from evaluation.synth_people import allocate
 from features.gazetteer import DEVELOPMENT_AREA, OUTER_DISTRICTS, Township, load_gazetteer
 
 # DESIGN §4 post headers (岗位信息表), in the order of the template.
@@ -331,29 +332,70 @@ _ROADS = (
 # fmt: on
 
 
-def _title_for(rng: np.random.Generator, kind: str, word: str = "") -> str:
+class _Dice:
+    """Uniforms drawn up front for one post, handed out in turn (much faster than a numpy
+    call per choice)."""
+
+    __slots__ = ("_i", "_u")
+
+    def __init__(self, uniforms: list[float]) -> None:
+        self._u = uniforms
+        self._i = 0
+
+    def u(self) -> float:
+        value = self._u[self._i]
+        self._i += 1
+        return value
+
+    def index(self, n: int) -> int:
+        return min(int(self.u() * n), n - 1)
+
+    def between(self, low: int, high: int) -> int:
+        """An integer in [low, high]."""
+        return low + self.index(high - low + 1)
+
+    def pick(self, table: Sequence[tuple[Any, float]]) -> Any:
+        values, cumulative = _cumulative(tuple(table))
+        at = bisect.bisect_right(cumulative, self.u() * cumulative[-1])
+        return values[min(at, len(values) - 1)]
+
+
+_UNIFORMS_PER_POST = 32  # more than any post uses (at most 21)
+
+
+@cache
+def _cumulative(table: tuple[tuple[Any, float], ...]) -> tuple[tuple[Any, ...], list[float]]:
+    return tuple(v for v, _ in table), list(itertools.accumulate(w for _, w in table))
+
+
+@cache
+def _suited_titles(kind: str, word: str) -> tuple[str, ...]:
     titles = _job_titles()
-    if kind == "公益性岗位":
-        return str(draw_one(rng, PUBLIC_WELFARE_TITLES))
     pool = titles.get(kind) or titles[""]
-    if word and rng.random() < TITLE_FROM_INDUSTRY_SHARE:
-        suited = [t for t in pool if word in t]
+    if word:
+        suited = tuple(t for t in pool if word in t)
         if suited:
-            pool = tuple(suited)
-    return pool[int(rng.integers(len(pool)))]
+            return suited
+    return pool
 
 
-def _township_weights(townships: Sequence[Township], kind: str) -> npt.NDArray[np.float64]:
+def _title_for(dice: _Dice, kind: str, word: str = "") -> str:
+    if kind == "公益性岗位":
+        return str(dice.pick(PUBLIC_WELFARE_TITLES))
+    suits = word and dice.u() < TITLE_FROM_INDUSTRY_SHARE
+    pool = _suited_titles(kind, word if suits else "")
+    return pool[dice.index(len(pool))]
+
+
+def _township_weights(townships: Sequence[Township], kind: str) -> tuple[tuple[int, float], ...]:
     # Workshops, sub-contracting points and home-based work sit where rural people live;
     # open vacancies and public-welfare posts spread wider (assumption).
     base = 1.0 if kind in ("社会招聘", "公益性岗位") else 0.1
-    w = np.array([t.rural_units + base for t in townships], dtype=np.float64)
-    w /= w.sum()
-    return w
+    return tuple((i, t.rural_units + base) for i, t in enumerate(townships))
 
 
 def _post_row(
-    rng: np.random.Generator,
+    dice: _Dice,
     *,
     external_id: str,
     title: str,
@@ -367,34 +409,31 @@ def _post_row(
     today: dt.date,
     audience: str,
 ) -> dict[str, str]:
-    u = rng.random(8)
     if kind == "公益性岗位":
-        headcount = int(1 + u[0] * 3)
-    elif u[0] < LARGE_HEADCOUNT_SHARE:
-        lo, hi = LARGE_HEADCOUNT_RANGE
-        headcount = int(rng.integers(lo, hi + 1))
+        headcount = dice.between(1, 3)
+    elif dice.u() < LARGE_HEADCOUNT_SHARE:
+        headcount = dice.between(*LARGE_HEADCOUNT_RANGE)
     else:
-        headcount = int(draw_one(rng, HEADCOUNT_SMALL))
+        headcount = int(dice.pick(HEADCOUNT_SMALL))
     min_age: int | None = None
     max_age: int | None = None
     if kind not in ("居家就业", "公益性岗位"):
-        shares = np.array([a[0] for a in AGE_LIMITS])
-        _, min_age, max_age = AGE_LIMITS[int(rng.choice(len(AGE_LIMITS), p=shares / shares.sum()))]
+        min_age, max_age = dice.pick([((lo, hi), share) for share, lo, hi in AGE_LIMITS])
     education = ""
-    if kind in ("定向招聘", "社会招聘") and u[1] < EDUCATION_REQUIRED_SHARE:
-        education = "高中" if u[2] < 1 / 3 else "初中"
+    if kind in ("定向招聘", "社会招聘") and dice.u() < EDUCATION_REQUIRED_SHARE:
+        education = "高中" if dice.u() < 1 / 3 else "初中"
     certificate = ""
     for word, cert, share in CERTIFICATE_FOR_TITLE:
         if word in title:
-            if u[3] < share:
+            if dice.u() < share:
                 certificate = cert
             break
     skills = next((text for word, text in SKILL_TEXT_FOR_TITLE if word in title), "")
     low, high = SALARY_BY_KIND[kind]
-    salary_min = int(low + u[4] * (high - low)) // 100 * 100
-    salary_max = int(salary_min * (1 + 0.4 * u[5])) // 100 * 100
-    lodging = u[6] < LODGING_SHARE_BY_KIND[kind]
-    days = int(rng.integers(CLOSES_IN_DAYS[0], CLOSES_IN_DAYS[1] + 1))
+    salary_min = int(low + dice.u() * (high - low)) // 100 * 100
+    salary_max = int(salary_min * (1 + 0.4 * dice.u())) // 100 * 100
+    lodging = dice.u() < LODGING_SHARE_BY_KIND[kind]
+    days = dice.between(*CLOSES_IN_DAYS)
     return {
         "岗位编号": external_id,
         "岗位名称": title,
@@ -414,7 +453,7 @@ def _post_row(
         "月薪下限": str(salary_min),
         "月薪上限": str(max(salary_max, salary_min)),
         "提供住宿": "是" if lodging else "否",
-        "工作形式": str(draw_one(rng, SCHEDULE_BY_KIND[kind])),
+        "工作形式": str(dice.pick(SCHEDULE_BY_KIND[kind])),
         "截止日期": (today + dt.timedelta(days=days)).isoformat(),
         "面向乡镇": for_townships,
     }
@@ -432,13 +471,12 @@ def generate_posts(
     counts = allocate([round(s * 1000) for _, s in POST_KINDS_SHARE], total)
     by_uploader: dict[str, list[dict[str, str]]] = {d: [] for d in OUTER_DISTRICTS}
     numbers: dict[tuple[str, str], int] = {}
-    district_weights = np.array(
-        [sum(t.rural_units for t in gazetteer.townships_of(d)) for d in OUTER_DISTRICTS],
-        dtype=float,
+    district_weights = tuple(
+        (d, float(sum(t.rural_units for t in gazetteer.townships_of(d)))) for d in OUTER_DISTRICTS
     )
-    district_weights /= district_weights.sum()
     townships_of = {a.name: gazetteer.townships_of(a.name) for a in gazetteer.areas}
-    weights_of: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
+    weights_of: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+    uniforms = rng.random((total, _UNIFORMS_PER_POST)).tolist()
     serial = 0
 
     def next_id(uploader: str, kind: str) -> str:
@@ -448,17 +486,19 @@ def generate_posts(
 
     for kind, count in zip(kinds, counts, strict=True):
         for _ in range(count):
-            road = _ROADS[int(rng.integers(len(_ROADS)))]
-            number = int(rng.integers(1, 300))
+            dice = _Dice(uniforms[serial])
+            serial += 1
+            road = _ROADS[dice.index(len(_ROADS))]
+            number = dice.between(1, 299)
             if kind == "定向招聘":
-                emp = employers[int(rng.integers(len(employers)))]
+                emp = employers[dice.index(len(employers))]
                 area = emp.partner
                 places = townships_of[area] if area != DEVELOPMENT_AREA else []
-                town = places[int(rng.integers(len(places)))].name if places else ""
+                town = places[dice.index(len(places))].name if places else ""
                 row = _post_row(
-                    rng,
+                    dice,
                     external_id=next_id(area, kind),
-                    title=_title_for(rng, kind, emp.industry_word),
+                    title=_title_for(dice, kind, emp.industry_word),
                     kind=kind,
                     employer=emp.name,
                     code=emp.code,
@@ -471,28 +511,27 @@ def generate_posts(
                 )
                 by_uploader.setdefault(area, []).append(row)
                 continue
-            district = OUTER_DISTRICTS[int(rng.choice(len(OUTER_DISTRICTS), p=district_weights))]
+            district = str(dice.pick(district_weights))
             townships = townships_of[district]
             if (district, kind) not in weights_of:
                 weights_of[(district, kind)] = _township_weights(townships, kind)
-            t = townships[int(rng.choice(len(townships), p=weights_of[(district, kind)]))]
+            t = townships[int(dice.pick(weights_of[(district, kind)]))]
             region = t.district_code[:6]
-            serial += 1
-            brand = _BRANDS[int(rng.integers(len(_BRANDS)))]
-            industry, word = _INDUSTRIES[int(rng.integers(len(_INDUSTRIES)))]
+            brand = _BRANDS[dice.index(len(_BRANDS))]
+            industry, word = _INDUSTRIES[dice.index(len(_INDUSTRIES))]
             for_townships = ""
             if kind == "公益性岗位":
                 organ = "人民政府" if t.unit_type in ("镇", "乡", "地区") else "街道办事处"
                 employer = f"北京市{district}{t.name.removesuffix('街道')}{organ}"
                 code = make_credit_code(500000 + serial, region=region, authority="1")  # 机关
                 for_townships = t.name
-                if rng.random() < SECOND_TOWNSHIP_SHARE and len(townships) > 1:
-                    other = townships[int(rng.integers(len(townships)))]
+                if dice.u() < SECOND_TOWNSHIP_SHARE and len(townships) > 1:
+                    other = townships[dice.index(len(townships))]
                     if other.code != t.code:
                         for_townships += f"、{other.name}"
                 word = ""
             elif kind == "扶贫车间":
-                industry = _WORKSHOP_INDUSTRIES[int(rng.integers(len(_WORKSHOP_INDUSTRIES)))]
+                industry = _WORKSHOP_INDUSTRIES[dice.index(len(_WORKSHOP_INDUSTRIES))]
                 employer = f"北京{brand}{industry}有限公司{t.name}扶贫车间"
                 code = make_credit_code(200000 + serial, region=region)
                 word = ""
@@ -508,9 +547,9 @@ def generate_posts(
                 employer = f"北京{_area_short(district)}{brand}{industry}有限公司"
                 code = make_credit_code(600000 + serial, region=region)
             row = _post_row(
-                rng,
+                dice,
                 external_id=next_id(district, kind),
-                title=_title_for(rng, kind, word),
+                title=_title_for(dice, kind, word),
                 kind=kind,
                 employer=employer,
                 code=code,
