@@ -1,0 +1,259 @@
+"""The assistance tier (帮扶级别: general / key / special) from a rule table kept in TOML.
+
+The rules are data (``features/data/tiers.toml`` by default, or a district's own file named by
+the ``tier_rules`` setting): each rule's conditions, its points, an optional floor tier and the
+Chinese reason. A person's points are summed and compared with the thresholds; the reasons of
+the rules that held explain the tier.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from features.laborer import EDUCATION_LEVELS, TIERS, Laborer, education_level
+
+_CONDITIONS = frozenset(
+    {
+        "age_min",
+        "age_max",
+        "education_at_most",
+        "education_at_least",
+        "no_skills",
+        "has_certificate",
+        "months_without_work_min",
+        "health",
+        "family_any",
+        "difficulty",
+        "employment",
+        "sex",
+    }
+)
+_RULE_KEYS = _CONDITIONS | {"points", "reason", "min_tier"}
+NO_BARRIER = "无明显就业障碍，自助服务或一般性指导"
+
+
+@dataclass(frozen=True, slots=True)
+class TierRule:
+    """One row of the rule table: conditions (None = not checked), points, floor, reason."""
+
+    reason: str
+    points: int = 0
+    min_tier: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    education_at_most: int | None = None  # an education level (index of EDUCATION_LEVELS)
+    education_at_least: int | None = None
+    no_skills: bool | None = None
+    has_certificate: bool | None = None
+    months_without_work_min: int | None = None
+    health: frozenset[str] | None = None
+    family_any: tuple[str, ...] | None = None
+    difficulty: bool | None = None
+    employment: frozenset[str] | None = None
+    sex: str | None = None
+
+    def holds(self, laborer: Laborer, age: int) -> bool:
+        """True when every condition of the rule holds for ``laborer`` aged ``age``."""
+        if self.age_min is not None and age < self.age_min:
+            return False
+        if self.age_max is not None and age > self.age_max:
+            return False
+        if self.education_at_most is not None or self.education_at_least is not None:
+            level = education_level(laborer.education)
+            if self.education_at_most is not None and level > self.education_at_most:
+                return False
+            if self.education_at_least is not None and level < self.education_at_least:
+                return False
+        if self.no_skills is not None and self.no_skills == bool(
+            laborer.skills or laborer.certificates
+        ):
+            return False
+        if self.has_certificate is not None and self.has_certificate != bool(laborer.certificates):
+            return False
+        if self.months_without_work_min is not None and (
+            laborer.months_without_work is None
+            or laborer.months_without_work < self.months_without_work_min
+        ):
+            return False
+        if self.health is not None and (laborer.health or "健康") not in self.health:
+            return False
+        if self.family_any is not None and not any(
+            word in item for item in laborer.family for word in self.family_any
+        ):
+            return False
+        if self.difficulty is not None and self.difficulty != laborer.difficulty:
+            return False
+        if self.employment is not None and laborer.employment not in self.employment:
+            return False
+        return self.sex is None or self.sex == laborer.sex
+
+
+@dataclass(frozen=True, slots=True)
+class TierRules:
+    """The whole table: the rules in file order and the point thresholds of key and special."""
+
+    rules: tuple[TierRule, ...]
+    key_points: int
+    special_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class TierAssessment:
+    """A person's tier (general/key/special) and the Chinese reasons that produced it."""
+
+    tier: str
+    reasons: tuple[str, ...]
+
+
+def _education(value: Any, where: str) -> int:
+    if value not in EDUCATION_LEVELS:
+        raise ValueError(f"{where}: education must be one of {EDUCATION_LEVELS}, got {value!r}")
+    return EDUCATION_LEVELS.index(value)
+
+
+def _rule(raw: dict[str, Any], n: int) -> TierRule:
+    where = f"rule {n}"
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    if not isinstance(raw.get("reason"), str) or not raw["reason"]:
+        raise ValueError(f"{where}: a non-empty 'reason' is required")
+    min_tier = raw.get("min_tier")
+    if min_tier is not None and min_tier not in TIERS:
+        raise ValueError(f"{where}: min_tier must be one of {TIERS}, got {min_tier!r}")
+    values: dict[str, Any] = {
+        "reason": raw["reason"],
+        "points": int(raw.get("points", 0)),
+        "min_tier": min_tier,
+    }
+    for name in ("age_min", "age_max", "months_without_work_min"):
+        if name in raw:
+            values[name] = int(raw[name])
+    for name in ("education_at_most", "education_at_least"):
+        if name in raw:
+            values[name] = _education(raw[name], where)
+    for name in ("no_skills", "has_certificate", "difficulty"):
+        if name in raw:
+            if not isinstance(raw[name], bool):
+                raise ValueError(f"{where}: {name} must be true or false")
+            values[name] = raw[name]
+    for name in ("health", "employment"):
+        if name in raw:
+            values[name] = frozenset(str(v) for v in raw[name])
+    if "family_any" in raw:
+        values["family_any"] = tuple(str(v) for v in raw["family_any"])
+    if "sex" in raw:
+        values["sex"] = str(raw["sex"])
+    return TierRule(**values)
+
+
+def parse_tier_rules(text: str) -> TierRules:
+    """A rule table from TOML text; raises ValueError naming the faulty rule."""
+    data = tomllib.loads(text)
+    thresholds = data.get("thresholds", {})
+    key_points = int(thresholds.get("key", 3))
+    special_points = int(thresholds.get("special", 6))
+    if special_points < key_points:
+        raise ValueError("thresholds: special must be >= key")
+    rules = tuple(_rule(raw, n) for n, raw in enumerate(data.get("rule", []), start=1))
+    return TierRules(rules, key_points, special_points)
+
+
+def load_tier_rules(path: Path | None = None) -> TierRules:
+    """The rule table of ``path``, or the one shipped in ``features/data/tiers.toml``."""
+    if path is None:
+        text = (resources.files("features") / "data" / "tiers.toml").read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    return parse_tier_rules(text)
+
+
+_RANK = {tier: i for i, tier in enumerate(TIERS)}
+
+
+def assess_tier(laborer: Laborer, day: dt.date, rules: TierRules) -> TierAssessment:
+    """The tier of ``laborer`` on ``day`` and the reasons of the rules that produced it."""
+    age = laborer.age_on(day)
+    points = 0
+    floor = 0
+    reasons: list[str] = []
+    for rule in rules.rules:
+        if rule.holds(laborer, age):
+            points += rule.points
+            if rule.min_tier is not None:
+                floor = max(floor, _RANK[rule.min_tier])
+            reasons.append(rule.reason)
+    if points >= rules.special_points:
+        rank = 2
+    elif points >= rules.key_points:
+        rank = 1
+    else:
+        rank = 0
+    rank = max(rank, floor)
+    if not reasons:
+        reasons.append(NO_BARRIER)
+    return TierAssessment(TIERS[rank], tuple(reasons))
+
+
+class TierAssessor:
+    """:func:`assess_tier` for many people on one day, memoised on what the rules can see.
+
+    Two people whose ages fall in the same band of the table's age limits, with the same
+    education, the same months band, health, family words, difficulty, employment and sex, get
+    the same assessment; a 100,000-row roster has a few thousand such profiles.
+    """
+
+    def __init__(self, day: dt.date, rules: TierRules) -> None:
+        self.day = day
+        self.rules = rules
+        ages = {r.age_min for r in rules.rules if r.age_min is not None}
+        ages |= {r.age_max + 1 for r in rules.rules if r.age_max is not None}
+        self._ages = sorted(ages)
+        self._months = sorted(
+            {
+                r.months_without_work_min
+                for r in rules.rules
+                if r.months_without_work_min is not None
+            }
+        )
+        self._words = tuple(sorted({w for r in rules.rules for w in (r.family_any or ())}))
+        self._memo: dict[tuple[object, ...], TierAssessment] = {}
+
+    def __call__(self, laborer: Laborer) -> TierAssessment:
+        """The laborer's assessment on the assessor's day."""
+        months = laborer.months_without_work
+        family = laborer.family
+        key = (
+            bisect.bisect_right(self._ages, laborer.age_on(self.day)),
+            education_level(laborer.education),
+            bool(laborer.skills),
+            bool(laborer.certificates),
+            -1 if months is None else bisect.bisect_right(self._months, months),
+            laborer.health or "健康",
+            tuple(w for w in self._words if any(w in item for item in family)) if family else (),
+            laborer.difficulty,
+            laborer.employment,
+            laborer.sex,
+        )
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = assess_tier(laborer, self.day, self.rules)
+        return found
+
+
+__all__ = [
+    "NO_BARRIER",
+    "TierAssessment",
+    "TierAssessor",
+    "TierRule",
+    "TierRules",
+    "assess_tier",
+    "load_tier_rules",
+    "parse_tier_rules",
+]

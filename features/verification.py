@@ -1,0 +1,99 @@
+"""Verification of a person's situation, as the policy's §一(二) lays it out.
+
+- already registered (转移就业登记 or 失业登记) → keep the registration ("已登记");
+- not registered, without work or farming, wishing to work → "待登记": 转移就业登记 for
+  农业户籍, 失业登记 for 非农业户籍, and a candidate for 就业困难人员 confirmation;
+- no wish to work → "暂无就业意愿", and the person signs a confirmation (pending until the
+  counselor records it collected).
+People outside working age or excluded are flagged ("非劳动年龄" / "不纳入帮扶"), the employed
+are "已就业".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from features.eligibility import EMPLOYED, AgeLimits, age_reason, excluded_reason
+from features.laborer import Laborer
+
+STATUS_EMPLOYED = "已就业"
+STATUS_REGISTERED = "已登记"
+STATUS_TO_REGISTER = "待登记"
+STATUS_NO_WISH = "暂无就业意愿"
+STATUS_OUT_OF_AGE = "非劳动年龄"
+STATUS_EXCLUDED = "不纳入帮扶"
+STATUSES: tuple[str, ...] = (
+    STATUS_TO_REGISTER,
+    STATUS_REGISTERED,
+    STATUS_EMPLOYED,
+    STATUS_NO_WISH,
+    STATUS_OUT_OF_AGE,
+    STATUS_EXCLUDED,
+)
+REGISTERED_KINDS: tuple[str, ...] = ("转移就业登记", "失业登记")
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The verified status of one person on one day, and what the counselor must do next."""
+
+    status: str
+    registration_needed: str | None  # 转移就业登记 / 失业登记 when status is 待登记
+    difficulty_candidate: bool
+    confirmation_pending: bool  # the signed "no wish to work" confirmation is still missing
+    note: str
+
+
+def registration_kind(hukou: str) -> str:
+    """The registration a person without one needs: 转移就业登记 for 农业, else 失业登记."""
+    return "转移就业登记" if hukou == "农业" else "失业登记"
+
+
+def verify(
+    laborer: Laborer,
+    day: dt.date,
+    limits: AgeLimits,
+    *,
+    confirmation_collected: bool = False,
+) -> Verification:
+    """The §一(二) status of ``laborer`` on ``day``."""
+    if (reason := age_reason(laborer, day, limits)) is not None:
+        return Verification(STATUS_OUT_OF_AGE, None, False, False, reason)
+    if (reason := excluded_reason(laborer, day, limits)) is not None:
+        return Verification(STATUS_EXCLUDED, None, False, False, reason)
+    if laborer.employment == EMPLOYED:
+        return Verification(STATUS_EMPLOYED, None, False, False, "已就业，持续跟踪稳岗")
+    registered = laborer.registration in REGISTERED_KINDS
+    if not laborer.wants_job:
+        note = "暂无就业意愿，由本人签字确认"
+        if registered:
+            note += f"；已办理{laborer.registration}，保持登记"
+        if confirmation_collected:
+            note += "（签字确认已收回）"
+        return Verification(STATUS_NO_WISH, None, False, not confirmation_collected, note)
+    if registered:
+        return Verification(
+            STATUS_REGISTERED, None, False, False, f"已办理{laborer.registration}，保持登记"
+        )
+    kind = registration_kind(laborer.hukou)
+    candidate = not laborer.difficulty
+    note = f"{laborer.employment}且有就业意愿，应办理{kind}"
+    if candidate:
+        note += "，符合条件的认定为就业困难人员"
+    return Verification(STATUS_TO_REGISTER, kind, candidate, False, note)
+
+
+__all__ = [
+    "REGISTERED_KINDS",
+    "STATUSES",
+    "STATUS_EMPLOYED",
+    "STATUS_EXCLUDED",
+    "STATUS_NO_WISH",
+    "STATUS_OUT_OF_AGE",
+    "STATUS_REGISTERED",
+    "STATUS_TO_REGISTER",
+    "Verification",
+    "registration_kind",
+    "verify",
+]

@@ -1,0 +1,875 @@
+"""The roster in Redis: import, the roster actions with their dated history, search, load.
+
+Keys (``{p}`` is the prefix, ``rg`` by default):
+
+- ``{p}:roster:people``       hash laborer_id → the record (JSON: the laborer, tier, status …)
+- ``{p}:roster:src``          hash laborer_id → digest of the row last imported (unchanged test)
+- ``{p}:roster:history:<id>`` list, one JSON entry per dated change; only ever appended to
+- ``{p}:roster:idx:<kind>:<value>`` sets of laborer_ids by district, township (code), village,
+  tier and status; ``{p}:roster:names`` a sorted set of ``name\\0laborer_id`` for name prefixes
+- ``{p}:roster:version``      incremented by every write that changes a person
+
+Atomicity: an import is ONE MULTI/EXEC transaction (all-or-nothing): the records, the digests,
+one Lua call per chunk appending the history entries, the index changes and the version bump
+are queued and applied together, so a reader never sees half an import. The transaction
+WATCHes the version key, so an action or import landing between our read of the old records
+and EXEC makes it retry on fresh data instead of overwriting it. ``--keep-valid`` writes the
+valid rows the same way (one transaction); it differs only in what it accepts, not in how it
+writes. Each roster action is likewise one WATCHed MULTI/EXEC.
+
+Re-import is a three-way merge: a field the file changed since the last import takes the file's
+value; a field the file left alone keeps what an action set (a recorded hire stays 已就业).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import json
+import operator
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import redis
+
+from features.eligibility import AgeLimits, excluded_reason, is_working_age, no_push_reason
+from features.errors import TableError
+from features.gazetteer import Gazetteer
+from features.idcard import laborer_id as derive_laborer_id
+from features.idcard import mask_id_number, mask_phone
+from features.laborer import TIERS, Laborer
+from features.roster import ROSTER_COLUMNS, parse_roster
+from features.tabular import RowError, read_table
+from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier
+from features.verification import REGISTERED_KINDS, verify
+
+_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Laborer) if f.name != "extra")
+_GET_FIELDS = operator.attrgetter(*_FIELDS)
+_BIRTH = _FIELDS.index("birth_date")
+_NAME = _FIELDS.index("name")
+_DISTRICT = _FIELDS.index("district")
+_TOWNSHIP_CODE = _FIELDS.index("township_code")
+_VILLAGE = _FIELDS.index("village")
+_TUPLES = tuple(
+    i for i, f in enumerate(fields(Laborer)) if f.name != "extra" and "tuple" in str(f.type)
+)
+# Field names as the roster's Chinese headers, for history entries ("changes": ["联系电话"]).
+_HEADER = {c.key: c.header for c in ROSTER_COLUMNS}
+_LID = re.compile(r"^[0-9a-f]{16}$")
+
+# Writes go through Lua so that a 100,000-person import is a few dozen commands of a few large
+# arguments (fields joined by \x1e, parts of an index entry by \x1f) instead of a million small
+# ones: redis-py packs each argument in Python, which costs more than the whole server side.
+# The keys are built inside the scripts from the prefix: fine for one server (not a cluster).
+_LUA_SPLIT = """
+local function split(s, sep)
+  local t, i = {}, 1
+  while true do
+    local j = string.find(s, sep, i, true)
+    if not j then t[#t + 1] = string.sub(s, i); return t end
+    t[#t + 1] = string.sub(s, i, j - 1)
+    i = j + 1
+  end
+end
+"""
+# ARGV: prefix ("rg:roster:"), laborer_ids, records, digests ("" keeps the old one), history
+# entries, new index entries, old index entries ("" for a new person); each joined by \x1e.
+# An index entry is district \x1f township code \x1f village \x1f tier \x1f status \x1f name.
+_APPLY = (
+    _LUA_SPLIT
+    + """
+local p = ARGV[1]
+local lids, recs, srcs = split(ARGV[2], '\\30'), split(ARGV[3], '\\30'), split(ARGV[4], '\\30')
+local hist, new, old = split(ARGV[5], '\\30'), split(ARGV[6], '\\30'), split(ARGV[7], '\\30')
+local function keys(e)
+  return {p .. 'idx:district:' .. e[1], p .. 'idx:township:' .. e[2],
+          p .. 'idx:village:' .. e[2] .. ':' .. e[3], p .. 'idx:tier:' .. e[4],
+          p .. 'idx:status:' .. e[5]}
+end
+for i = 1, #lids do
+  local lid = lids[i]
+  redis.call('HSET', p .. 'people', lid, recs[i])
+  if srcs[i] ~= '' then redis.call('HSET', p .. 'src', lid, srcs[i]) end
+  redis.call('RPUSH', p .. 'history:' .. lid, hist[i])
+  local n = split(new[i], '\\31')
+  local nk = keys(n)
+  if old[i] ~= '' then
+    local o = split(old[i], '\\31')
+    local ok = keys(o)
+    for k = 1, 5 do
+      if ok[k] ~= nk[k] then
+        redis.call('SREM', ok[k], lid)
+        redis.call('SADD', nk[k], lid)
+      end
+    end
+    if o[6] ~= n[6] then
+      redis.call('ZREM', p .. 'names', o[6] .. '\\0' .. lid)
+      redis.call('ZADD', p .. 'names', 0, n[6] .. '\\0' .. lid)
+    end
+  else
+    for k = 1, 5 do redis.call('SADD', nk[k], lid) end
+    redis.call('ZADD', p .. 'names', 0, n[6] .. '\\0' .. lid)
+  end
+end
+return #lids
+"""
+)
+# KEYS[1] a hash, ARGV[1] fields joined by \x1e → their values joined by \x1e ("" if absent).
+_HMGET_JOINED = (
+    _LUA_SPLIT
+    + """
+local fields = split(ARGV[1], '\\30')
+local values = redis.call('HMGET', KEYS[1], unpack(fields))
+for i = 1, #fields do
+  if not values[i] then values[i] = '' end
+end
+return table.concat(values, '\\30')
+"""
+)
+_HVALS_JOINED = "return table.concat(redis.call('HVALS', KEYS[1]), '\\30')"
+_SEP = "\x1e"
+_CONTROL = str.maketrans({"\x1e": " ", "\x1f": " ", "\x00": " "})
+_CHUNK = 4000  # unpack() in Lua takes up to about 8,000 values
+
+# DESIGN §4 status changes and what they do to the stored laborer.
+STATUS_CHANGES: dict[str, tuple[str, str | None]] = {
+    "已就业": ("employment", "已就业"),
+    "务农": ("employment", "务农"),
+    "无业": ("employment", "无业"),
+    "迁出": ("exclusion", "已迁出"),
+    "丧失劳动能力": ("exclusion", "完全丧失劳动能力"),
+}
+
+
+class RosterError(ValueError):
+    """A roster action that cannot be done; the message is Chinese and says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class LaborerRecord:
+    """A person as stored: the current laborer, the effective tier and status, and metadata.
+
+    ``tier`` is the effective tier (the override when there is one, else the computed one);
+    ``computed_tier`` is what the rule table gave.
+    """
+
+    laborer: Laborer
+    tier: str
+    tier_reasons: tuple[str, ...]
+    tier_override: str | None
+    status: str
+    history_len: int
+    computed_tier: str = "general"
+    tier_override_reason: str = ""
+    confirmation_collected: bool = False
+    verified_on: dt.date | None = None
+    difficulty_reason: str = ""
+    registration_certificate: str = ""
+    registration_date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did, by laborer_id."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """The result of importing one file: whether it was written, the counts and every error."""
+
+    written: bool
+    summary: ImportSummary
+    errors: list[RowError]
+    flagged: dict[str, int]  # no-push reason → people (outside working age, excluded …)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object of ``renggang roster import --json``."""
+        s = self.summary
+        return {
+            "created": s.created,
+            "updated": s.updated,
+            "unchanged": s.unchanged,
+            "rejected": s.rejected,
+            "written": self.written,
+            "flagged": self.flagged,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def _laborer_values(laborer: Laborer) -> list[Any]:
+    values = list(_GET_FIELDS(laborer))
+    values[_BIRTH] = values[_BIRTH].isoformat()
+    for i in _TUPLES:
+        values[i] = list(values[i])  # as JSON gives them back, so that values compare equal
+    return values
+
+
+def _laborer_from(values: list[Any]) -> Laborer:
+    values = list(values)
+    values[_BIRTH] = dt.date.fromisoformat(values[_BIRTH])
+    for i in _TUPLES:
+        values[i] = tuple(values[i])
+    return Laborer(*values)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _record_from(raw: bytes | str) -> LaborerRecord:
+    data = json.loads(raw)
+    return LaborerRecord(
+        laborer=_laborer_from(data["l"]),
+        tier=data["t"],
+        tier_reasons=tuple(data["tr"]),
+        tier_override=data.get("to"),
+        status=data["s"],
+        history_len=data["h"],
+        computed_tier=data.get("tc", data["t"]),
+        tier_override_reason=data.get("tor", ""),
+        confirmation_collected=data.get("cc", False),
+        verified_on=dt.date.fromisoformat(data["d"]) if data.get("d") else None,
+        difficulty_reason=data.get("dr", ""),
+        registration_certificate=data.get("rc", ""),
+        registration_date=data.get("rd", ""),
+    )
+
+
+class RosterStore:
+    """The roster kept in Redis; every write is one transaction and bumps :meth:`version`."""
+
+    def __init__(self, client: redis.Redis, *, prefix: str = "rg", secret: str) -> None:
+        self.redis = client
+        self.prefix = prefix
+        self.secret = secret
+        self.people_key = f"{prefix}:roster:people"
+        self.src_key = f"{prefix}:roster:src"
+        self.version_key = f"{prefix}:roster:version"
+        self.names_key = f"{prefix}:roster:names"
+        self._cache: tuple[int, list[LaborerRecord]] | None = None
+
+    # -- keys and indexes ------------------------------------------------------------------
+
+    def history_key(self, laborer_id: str) -> str:
+        """The list of dated history entries of one person."""
+        return f"{self.prefix}:roster:history:{laborer_id}"
+
+    def index_key(self, kind: str, value: str) -> str:
+        """An index set: kind is district, township (code), village, tier or status."""
+        return f"{self.prefix}:roster:idx:{kind}:{value}"
+
+    def _index_keys(self, laborer_values: Sequence[Any], tier: str, status: str) -> list[str]:
+        p = f"{self.prefix}:roster:idx:"
+        code = laborer_values[_TOWNSHIP_CODE]
+        return [
+            f"{p}district:{laborer_values[_DISTRICT]}",
+            f"{p}township:{code}",
+            f"{p}village:{code}:{laborer_values[_VILLAGE]}",
+            f"{p}tier:{tier}",
+            f"{p}status:{status}",
+        ]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def version(self) -> int:
+        """The roster's version: bumps on every change to any person."""
+        raw = self.redis.get(self.version_key)
+        return int(raw) if raw else 0
+
+    def get(self, laborer_id: str) -> LaborerRecord | None:
+        """One person's record, or None."""
+        raw = self.redis.hget(self.people_key, laborer_id)
+        return None if raw is None else _record_from(raw)
+
+    def resolve(self, person: str) -> str:
+        """A laborer_id from a laborer_id or an ID number (the CLI accepts both)."""
+        text = person.strip()
+        if _LID.match(text):
+            return text
+        return derive_laborer_id(text, self.secret)
+
+    def load_all(self) -> list[LaborerRecord]:
+        """Every person on the roster (cached until :meth:`version` changes)."""
+        version = self.version()
+        if self._cache is not None and self._cache[0] == version:
+            return self._cache[1]
+        raw = self.redis.hgetall(self.people_key)
+        enabled = gc.isenabled()
+        gc.disable()  # 100,000 new objects: the cyclic collector would only slow this down
+        try:
+            records = [_record_from(v) for _, v in sorted(raw.items())]
+        finally:
+            if enabled:
+                gc.enable()
+        self._cache = (version, records)
+        return records
+
+    def history(self, laborer_id: str) -> list[dict[str, Any]]:
+        """One person's dated history, oldest first."""
+        return [json.loads(e) for e in self.redis.lrange(self.history_key(laborer_id), 0, -1)]
+
+    def search(
+        self,
+        *,
+        district: str | None = None,
+        township: str | None = None,
+        village: str | None = None,
+        q: str | None = None,
+        tier: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[LaborerRecord]:
+        """People by district, township code, village, tier, status and a name prefix or id.
+
+        ``village`` needs ``township``. ``q`` is a laborer_id, an ID number or the start of a
+        name. Results are in laborer_id order, ``limit`` from ``offset``.
+        """
+        keys = []
+        if district:
+            keys.append(self.index_key("district", district))
+        if township:
+            keys.append(self.index_key("township", township))
+            if village:
+                keys.append(self.index_key("village", f"{township}:{village}"))
+        if tier:
+            keys.append(self.index_key("tier", tier))
+        if status:
+            keys.append(self.index_key("status", status))
+        ids: set[str] | None = None
+        if keys:
+            ids = {m.decode() for m in self.redis.sinter(keys)}  # type: ignore[union-attr]
+        if q:
+            found = self._query_ids(q.strip())
+            ids = found if ids is None else ids & found
+        if ids is None:
+            ids = {m.decode() for m in self.redis.hkeys(self.people_key)}  # type: ignore[union-attr]
+        page = sorted(ids)[offset : offset + limit]
+        if not page:
+            return []
+        raws = self.redis.hmget(self.people_key, page)
+        return [_record_from(r) for r in raws if r is not None]
+
+    def _query_ids(self, q: str) -> set[str]:
+        if _LID.match(q):
+            return {q}
+        if len(q) == 18 and q[:17].isdigit():
+            return {derive_laborer_id(q, self.secret)}
+        start = q.encode("utf-8")
+        members: list[bytes] = self.redis.zrangebylex(  # type: ignore[assignment]
+            self.names_key, b"[" + start, b"[" + start + b"\xff"
+        )
+        return {m.split(b"\0", 1)[1].decode() for m in members}
+
+    # -- import ----------------------------------------------------------------------------
+
+    def import_laborers(
+        self,
+        laborers: Sequence[Laborer],
+        *,
+        day: dt.date,
+        limits: AgeLimits,
+        rules: TierRules,
+        actor: str = "import",
+        source: str = "",
+    ) -> ImportSummary:
+        """Create or update these people in one transaction; unchanged rows are not touched."""
+        news = [_laborer_values(lab) for lab in laborers]
+        texts = [_dumps(v) for v in news]
+        digests = [_digest(t) for t in texts]
+        lids = [lab.laborer_id for lab in laborers]
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        tier_of = TierAssessor(day, rules)
+        head = _dumps({"day": day.isoformat(), "at": now, "actor": actor, "source": source})[:-1]
+        for _ in range(5):
+            with self.redis.pipeline() as pipe:
+                try:
+                    pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
+                    old_src = self._hmget_joined(pipe, self.src_key, lids)
+                    changed = [i for i, d in enumerate(digests) if old_src[i] != d]
+                    stale = [lids[i] for i in changed if old_src[i]]
+                    old_records = {
+                        lid: json.loads(raw)
+                        for lid, raw in zip(
+                            stale, self._hmget_joined(pipe, self.people_key, stale), strict=True
+                        )
+                        if raw
+                    }
+                    plan = _WritePlan(self)
+                    created = updated = 0
+                    for i in changed:
+                        old = old_records.get(lids[i])
+                        if old is None:
+                            created += 1
+                            plan.create(texts[i], laborers[i], day, limits, tier_of, head)
+                        else:
+                            updated += 1
+                            plan.update(old, news[i], day, limits, tier_of, head)
+                        plan.srcs.append(digests[i])
+                    pipe.multi()
+                    if changed:
+                        plan.queue(pipe)
+                        pipe.incr(self.version_key)
+                    pipe.execute()
+                except redis.WatchError:
+                    continue
+            return ImportSummary(created, updated, len(laborers) - created - updated, 0)
+        raise RosterError("名册正在被其他操作修改，请稍后重试导入")
+
+    def _hmget_joined(self, client: Any, key: str, fields: list[str]) -> list[str]:
+        """HMGET of many fields through Lua, one joined reply per chunk ("" where absent)."""
+        out: list[str] = []
+        for i in range(0, len(fields), _CHUNK):
+            chunk = fields[i : i + _CHUNK]
+            raw = client.eval(_HMGET_JOINED, 1, key, _SEP.join(chunk))
+            out.extend(raw.decode("utf-8").split(_SEP))
+        return out
+
+    # -- the roster actions ----------------------------------------------------------------
+
+    def _act(
+        self,
+        laborer_id: str,
+        change: Callable[[dict[str, Any], Laborer], dict[str, Any]],
+        *,
+        day: dt.date,
+        limits: AgeLimits,
+        rules: TierRules,
+        entry: dict[str, Any],
+    ) -> LaborerRecord:
+        """Apply one action to one person in a WATCHed transaction, with a history entry."""
+        for _ in range(5):
+            with self.redis.pipeline() as pipe:
+                try:
+                    pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
+                    raw = pipe.hget(self.people_key, laborer_id)
+                    if raw is None:
+                        raise RosterError("名册中没有此人：请核对人员编号或公民身份号码")
+                    old = json.loads(raw)
+                    current = _laborer_from(old["l"])
+                    new = change(dict(old), current)
+                    lab_values = new["l"]
+                    laborer = _laborer_from(lab_values)
+                    _derive(new, laborer, day, limits, assess_tier(laborer, day, rules))
+                    new["h"] = old["h"] + 1
+                    if "b" not in old and lab_values != old["l"]:
+                        new["b"] = old["l"]  # keep what the file said, for the next import
+                    if new.get("b") == lab_values:
+                        new.pop("b")
+                    history = {
+                        "day": day.isoformat(),
+                        "at": dt.datetime.now().isoformat(timespec="seconds"),
+                        **entry,
+                        "status": new["s"],
+                        "tier": new["t"],
+                    }
+                    plan = _WritePlan(self)
+                    plan.add(laborer_id, _dumps(new), "", _dumps(history), new, old)
+                    pipe.multi()
+                    plan.queue(pipe)
+                    pipe.incr(self.version_key)
+                    pipe.execute()
+                    return _record_from(_dumps(new))
+                except redis.WatchError:
+                    continue
+        raise RosterError("此人的记录正在被其他操作修改，请稍后重试")
+
+    def record_registration(
+        self,
+        laborer_id: str,
+        *,
+        kind: str,
+        certificate: str = "",
+        day: dt.date,
+        actor: str,
+        limits: AgeLimits | None = None,
+        rules: TierRules,
+    ) -> LaborerRecord:
+        """Record a 转移就业登记 / 失业登记 (kind, certificate number, date)."""
+        if kind not in REGISTERED_KINDS:
+            raise RosterError(f"登记类型“{kind}”无效：应为{'或'.join(REGISTERED_KINDS)}")
+
+        def change(rec: dict[str, Any], lab: Laborer) -> dict[str, Any]:
+            rec["l"] = _set(rec["l"], "registration", kind)
+            rec["rc"] = certificate
+            rec["rd"] = day.isoformat()
+            return rec
+
+        entry = {"action": "registration", "actor": actor, "kind": kind, "certificate": certificate}
+        return self._act(
+            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+        )
+
+    def set_difficulty(
+        self,
+        laborer_id: str,
+        *,
+        confirmed: bool,
+        reason: str,
+        day: dt.date,
+        actor: str,
+        limits: AgeLimits | None = None,
+        rules: TierRules,
+    ) -> LaborerRecord:
+        """Confirm (or revoke) the 就业困难人员 status, with the reason."""
+        if not reason.strip():
+            raise RosterError("请填写认定或撤销就业困难人员的原因")
+
+        def change(rec: dict[str, Any], lab: Laborer) -> dict[str, Any]:
+            rec["l"] = _set(rec["l"], "difficulty", confirmed)
+            rec["dr"] = reason
+            return rec
+
+        entry = {
+            "action": "difficulty_confirmed" if confirmed else "difficulty_revoked",
+            "actor": actor,
+            "reason": reason,
+        }
+        return self._act(
+            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+        )
+
+    def record_confirmation_collected(
+        self,
+        laborer_id: str,
+        *,
+        day: dt.date,
+        actor: str,
+        limits: AgeLimits | None = None,
+        rules: TierRules,
+    ) -> LaborerRecord:
+        """Record that the signed "暂无就业意愿" confirmation was collected."""
+
+        def change(rec: dict[str, Any], lab: Laborer) -> dict[str, Any]:
+            if lab.wants_job:
+                raise RosterError("此人有就业意愿，无需收回“暂无就业意愿”签字确认")
+            rec["cc"] = True
+            return rec
+
+        entry = {"action": "confirmation_collected", "actor": actor}
+        return self._act(
+            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+        )
+
+    def record_status_change(
+        self,
+        laborer_id: str,
+        *,
+        status: str,
+        reason: str,
+        actor: str,
+        day: dt.date,
+        limits: AgeLimits | None = None,
+        rules: TierRules,
+    ) -> LaborerRecord:
+        """Record found work, started farming, lost work, moved away or unable to work."""
+        if status not in STATUS_CHANGES:
+            raise RosterError(f"状态“{status}”无效：应为{'、'.join(STATUS_CHANGES)}之一")
+        name, value = STATUS_CHANGES[status]
+
+        def change(rec: dict[str, Any], lab: Laborer) -> dict[str, Any]:
+            rec["l"] = _set(rec["l"], name, value)
+            if name == "employment" and value == "已就业":
+                rec["l"] = _set(rec["l"], "months_without_work", 0)
+            return rec
+
+        entry = {"action": "status", "actor": actor, "change": status, "reason": reason}
+        return self._act(
+            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+        )
+
+    def override_tier(
+        self,
+        laborer_id: str,
+        *,
+        tier: str | None,
+        reason: str,
+        actor: str,
+        day: dt.date,
+        limits: AgeLimits | None = None,
+        rules: TierRules,
+    ) -> LaborerRecord:
+        """Set (or, with ``tier=None``, clear) a counselor's tier override; it wins."""
+        if tier is not None and tier not in TIERS:
+            raise RosterError(f"帮扶级别“{tier}”无效：应为 general、key 或 special")
+        if tier is not None and not reason.strip():
+            raise RosterError("调整帮扶级别须填写原因")
+
+        def change(rec: dict[str, Any], lab: Laborer) -> dict[str, Any]:
+            if tier is None:
+                rec.pop("to", None)
+                rec.pop("tor", None)
+            else:
+                rec["to"] = tier
+                rec["tor"] = reason
+            return rec
+
+        entry = {"action": "tier_override", "actor": actor, "override": tier, "reason": reason}
+        return self._act(
+            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+        )
+
+
+def _set(values: list[Any], name: str, value: Any) -> list[Any]:
+    out = list(values)
+    out[_FIELDS.index(name)] = value
+    return out
+
+
+def _derive(
+    rec: dict[str, Any], laborer: Laborer, day: dt.date, limits: AgeLimits, tier: TierAssessment
+) -> None:
+    """Fill the computed parts of a record: tier (override wins), reasons, status, day."""
+    verification = verify(laborer, day, limits, confirmation_collected=rec.get("cc", False))
+    rec["tc"] = tier.tier
+    rec["t"] = rec.get("to") or tier.tier
+    rec["tr"] = list(tier.reasons)
+    rec["s"] = verification.status
+    rec["d"] = day.isoformat()
+
+
+def _index_entry(rec: dict[str, Any]) -> str:
+    """What the apply script indexes: district, township code, village, tier, status, name."""
+    lab = rec["l"]
+    entry = "\x1f".join(
+        (lab[_DISTRICT], lab[_TOWNSHIP_CODE], lab[_VILLAGE], rec["t"], rec["s"], lab[_NAME])
+    )
+    return entry.translate(_CONTROL) if "\x1e" in entry or entry.count("\x1f") != 5 else entry
+
+
+class _WritePlan:
+    """The writes of one transaction, as the joined arguments of the apply script."""
+
+    def __init__(self, store: RosterStore) -> None:
+        self.store = store
+        self.lids: list[str] = []
+        self.recs: list[str] = []
+        self.srcs: list[str] = []
+        self.hist: list[str] = []
+        self.new: list[str] = []
+        self.old: list[str] = []
+
+    def add(
+        self,
+        lid: str,
+        rec_json: str,
+        src: str,
+        history: str,
+        new: dict[str, Any],
+        old: dict[str, Any] | None,
+    ) -> None:
+        """One person's record, digest ("" keeps the stored one), history entry and indexes."""
+        self.lids.append(lid)
+        self.recs.append(rec_json)
+        self.srcs.append(src)
+        self.hist.append(history)
+        self.new.append(_index_entry(new))
+        self.old.append("" if old is None else _index_entry(old))
+
+    def create(
+        self,
+        text: str,
+        laborer: Laborer,
+        day: dt.date,
+        limits: AgeLimits,
+        tier_of: Callable[[Laborer], TierAssessment],
+        head: str,
+    ) -> None:
+        """A new person: record, indexes and the first history entry (digest added by caller)."""
+        verification = verify(laborer, day, limits)
+        tier = tier_of(laborer)
+        meta = {
+            "h": 1,
+            "tc": tier.tier,
+            "t": tier.tier,
+            "tr": tier.reasons,
+            "s": verification.status,
+            "d": day.isoformat(),
+        }
+        rec_json = '{"l":' + text + "," + _dumps(meta)[1:]
+        history = (
+            f'{head},"action":"import","status":"{verification.status}","tier":"{tier.tier}"}}'
+        )
+        self.lids.append(laborer.laborer_id)
+        self.recs.append(rec_json)
+        self.hist.append(history)
+        lab = (laborer.district, laborer.township_code, laborer.village)
+        entry = "\x1f".join((*lab, tier.tier, verification.status, laborer.name))
+        if "\x1e" in entry or entry.count("\x1f") != 5:
+            entry = "\x1f".join(
+                v.translate(_CONTROL) for v in (*lab, tier.tier, verification.status, laborer.name)
+            )
+        self.new.append(entry)
+        self.old.append("")
+
+    def update(
+        self,
+        old: dict[str, Any],
+        values: list[Any],
+        day: dt.date,
+        limits: AgeLimits,
+        tier_of: Callable[[Laborer], TierAssessment],
+        head: str,
+    ) -> None:
+        """A known person whose row changed: three-way merge, record, indexes, history."""
+        current = old["l"]
+        base = old.get("b", current)
+        merged = [n if n != b else c for n, b, c in zip(values, base, current, strict=True)]
+        changes = [
+            _HEADER.get(name, name)
+            for name, m, c in zip(_FIELDS, merged, current, strict=True)
+            if m != c
+        ]
+        rec = {k: v for k, v in old.items() if k != "b"}
+        rec["l"] = merged
+        if merged != values:
+            rec["b"] = values
+        laborer = _laborer_from(merged)
+        _derive(rec, laborer, day, limits, tier_of(laborer))
+        rec["h"] = old["h"] + 1
+        history = (
+            f'{head},"action":"reimport","changes":{_dumps(changes)},'
+            f'"status":"{rec["s"]}","tier":"{rec["t"]}"}}'
+        )
+        self.lids.append(laborer.laborer_id)
+        self.recs.append(_dumps(rec))
+        self.hist.append(history)
+        self.new.append(_index_entry(rec))
+        self.old.append(_index_entry(old))
+
+    def queue(self, pipe: Any) -> None:
+        """Queue the apply script, chunk by chunk, on a pipeline already in MULTI."""
+        prefix = f"{self.store.prefix}:roster:"
+        for i in range(0, len(self.lids), _CHUNK):
+            part = slice(i, i + _CHUNK)
+            pipe.eval(
+                _APPLY,
+                0,
+                prefix,
+                *(
+                    _SEP.join(column[part])
+                    for column in (self.lids, self.recs, self.srcs, self.hist, self.new, self.old)
+                ),
+            )
+
+
+def import_roster_file(
+    store: RosterStore,
+    data: bytes,
+    filename: str,
+    *,
+    as_of: dt.date,
+    limits: AgeLimits,
+    rules: TierRules,
+    gazetteer: Gazetteer,
+    keep_valid: bool = False,
+    actor: str = "import",
+) -> ImportOutcome:
+    """Read, validate and (unless refused) write a roster file: all-or-nothing by default."""
+    enabled = gc.isenabled()
+    gc.disable()  # many small objects and no cycles: the cyclic collector only costs time here
+    try:
+        try:
+            table = read_table(data, filename)
+        except TableError as exc:
+            return ImportOutcome(False, ImportSummary(), [RowError(1, "", "", str(exc))], {})
+        parsed = parse_roster(
+            table, secret=store.secret, as_of=as_of, limits=limits, gazetteer=gazetteer
+        )
+        rejected = parsed.rejected_rows
+        if (parsed.errors and not keep_valid) or not parsed.laborers:
+            summary = ImportSummary(rejected=rejected)
+            return ImportOutcome(False, summary, parsed.errors, {})
+        summary = store.import_laborers(
+            parsed.laborers, day=as_of, limits=limits, rules=rules, actor=actor, source=filename
+        )
+        flagged = _flagged(parsed.laborers, as_of, limits)
+        return ImportOutcome(
+            True,
+            ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
+            parsed.errors,
+            flagged,
+        )
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _flagged(laborers: Iterable[Laborer], day: dt.date, limits: AgeLimits) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for lab in laborers:
+        reason = no_push_reason(lab, day, limits)
+        if reason is not None:
+            counts[reason] = counts.get(reason, 0) + 1
+    return counts
+
+
+def profile_json(
+    record: LaborerRecord, day: dt.date, limits: AgeLimits, *, full_id: bool = False
+) -> dict[str, Any]:
+    """DESIGN §4 "a person" as JSON; the ID number and phone masked unless ``full_id``."""
+    lab = record.laborer
+    verification = verify(lab, day, limits, confirmation_collected=record.confirmation_collected)
+    return {
+        "laborer_id": lab.laborer_id,
+        "name": lab.name,
+        "id_number": lab.id_number if full_id else mask_id_number(lab.id_number),
+        "phone": lab.phone if full_id else (mask_phone(lab.phone) if lab.phone else ""),
+        "district": lab.district,
+        "township": lab.township,
+        "township_code": lab.township_code,
+        "village": lab.village,
+        "sex": lab.sex,
+        "age": lab.age_on(day),
+        "working_age": is_working_age(lab, day, limits),
+        "excluded": excluded_reason(lab, day, limits),
+        "no_push_reason": no_push_reason(lab, day, limits),
+        "hukou": lab.hukou,
+        "education": lab.education,
+        "employment": lab.employment,
+        "wants_job": lab.wants_job,
+        "registration": lab.registration,
+        "registration_needed": verification.registration_needed,
+        "status": verification.status,
+        "status_note": verification.note,
+        "difficulty_candidate": verification.difficulty_candidate,
+        "confirmation_pending": verification.confirmation_pending,
+        "tier": record.tier,
+        "computed_tier": record.computed_tier,
+        "tier_reasons": list(record.tier_reasons),
+        "tier_override": record.tier_override,
+        "tier_override_reason": record.tier_override_reason,
+        "difficulty": lab.difficulty,
+        "desired_jobs": list(lab.desired_jobs),
+        "skills": list(lab.skills),
+        "certificates": list(lab.certificates),
+        "max_commute_min": lab.max_commute_min,
+        "accepts_lodging": lab.accepts_lodging,
+        "family": list(lab.family),
+        "months_without_work": lab.months_without_work,
+        "history_len": record.history_len,
+    }
+
+
+__all__ = [
+    "STATUS_CHANGES",
+    "ImportOutcome",
+    "ImportSummary",
+    "LaborerRecord",
+    "RosterError",
+    "RosterStore",
+    "import_roster_file",
+    "profile_json",
+]
