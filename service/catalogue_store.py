@@ -50,13 +50,23 @@ local items = cjson.decode(ARGV[3])
 if #items == 0 then return v end
 v = v + 1
 redis.call('SET', KEYS[4], v)
+local posts, dates = {}, {}
+local function flush()
+  if #posts > 0 then
+    redis.call('HSET', KEYS[1], unpack(posts))
+    redis.call('HSET', KEYS[3], unpack(dates))
+    posts, dates = {}, {}
+  end
+end
 for i, it in ipairs(items) do
-  redis.call('HSET', KEYS[1], it[1], it[2])
-  redis.call('HSET', KEYS[3], it[1], it[6])
+  posts[#posts + 1] = it[1]; posts[#posts + 1] = it[2]
+  dates[#dates + 1] = it[1]; dates[#dates + 1] = it[6]
+  if #posts >= 1000 then flush() end
   if it[4] == 1 then redis.call('HDEL', KEYS[2], it[1]) end
   redis.call('XADD', KEYS[5], v .. '-' .. i, 'event', it[3], 'post_id', it[1],
              'uploader', it[5], 'day', ARGV[2])
 end
+flush()
 return v
 """
 
