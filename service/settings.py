@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     batch_hour: int = 2
     batch_timezone: str = "Asia/Shanghai"
     batch_chunk: int = 2000
+    # The batch lock's time to live; renewed every third of it while a batch runs.
+    batch_lock_ttl_ms: int = 30_000
 
     # Overrides of the matcher's soft-signal weights (matcher.weights.Weights), e.g. as JSON
     # in RENGGANG_MATCH_WEIGHTS='{"commute": 0.3}'; unnamed weights keep their defaults.
