@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from service.pages import posts
+from service.pages import batches, posts
 from service.pages import session as sessions
 from service.pages.common import (
     HOME,
@@ -115,7 +115,7 @@ def logout(request: Request, session: Poster) -> Response:
     return response
 
 
-for _part in (posts,):
+for _part in (posts, batches):
     router.include_router(_part.router)
 
 __all__ = ["router"]
