@@ -1,0 +1,291 @@
+"""The roster in the real Redis: all-or-nothing imports, re-imports, actions and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import redis
+
+from features.eligibility import AgeLimits
+from features.gazetteer import load_gazetteer
+from features.idcard import laborer_id
+from features.tiers import load_tier_rules
+from service.roster_store import (
+    RosterError,
+    RosterStore,
+    import_roster_file,
+    profile_json,
+)
+from tests.features.roster_rows import LI, WANG, ZHANG, row, three_people, write_csv, write_xlsx
+
+AS_OF = dt.date(2026, 11, 1)
+SECRET = "test-secret"
+RULES = load_tier_rules()
+LIMITS = AgeLimits()
+
+
+@pytest.fixture
+def roster(store: redis.Redis) -> RosterStore:
+    return RosterStore(store, secret=SECRET)
+
+
+def load(roster: RosterStore, path: Path, *, keep_valid: bool = False, as_of: dt.date = AS_OF):  # type: ignore[no-untyped-def]
+    return import_roster_file(
+        roster,
+        path.read_bytes(),
+        path.name,
+        as_of=as_of,
+        limits=LIMITS,
+        rules=RULES,
+        gazetteer=load_gazetteer(),
+        keep_valid=keep_valid,
+    )
+
+
+def lid(number: str) -> str:
+    return laborer_id(number, SECRET)
+
+
+def test_an_import_creates_everyone_with_tier_status_and_a_first_history_entry(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    outcome = load(roster, write_xlsx(tmp_path / "名册.xlsx", three_people()))
+    assert outcome.written
+    assert (outcome.summary.created, outcome.summary.updated, outcome.summary.rejected) == (3, 0, 0)
+    assert outcome.flagged == {"暂无就业意愿": 1}
+    zhang = roster.get(lid(ZHANG))
+    assert zhang is not None
+    assert zhang.laborer.name == "张建国"
+    assert zhang.status == "待登记"
+    assert zhang.tier in ("general", "key", "special")
+    assert zhang.tier_reasons
+    assert zhang.history_len == 1
+    (entry,) = roster.history(lid(ZHANG))
+    assert entry["action"] == "import"
+    assert entry["day"] == "2026-11-01"
+    assert roster.get(lid(LI)).status == "暂无就业意愿"  # type: ignore[union-attr]
+    assert roster.version() == 1
+
+
+def test_a_file_with_one_bad_row_writes_nothing(roster: RosterStore, tmp_path: Path) -> None:
+    rows = [*three_people(), row(姓名="赵六", 公民身份号码="110112197803090000")]
+    outcome = load(roster, write_csv(tmp_path / "r.csv", rows, encoding="gbk"))
+    assert not outcome.written
+    assert outcome.summary.rejected == 1
+    assert [e.row for e in outcome.errors] == [5]
+    assert roster.load_all() == []
+    assert roster.version() == 0
+    assert roster.redis.keys("rg:roster:*") == []
+
+
+def test_keep_valid_writes_the_valid_rows_and_reports_the_rest(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    rows = [*three_people(), row(姓名="赵六", 公民身份号码="110112197803090000")]
+    outcome = load(roster, write_csv(tmp_path / "r.csv", rows), keep_valid=True)
+    assert outcome.written
+    assert (outcome.summary.created, outcome.summary.rejected) == (3, 1)
+    assert len(outcome.errors) == 1
+    assert {r.laborer.name for r in roster.load_all()} == {"张建国", "李秀英", "王强"}
+
+
+def test_a_reimport_changing_one_field_updates_one_and_records_the_change(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    changed = three_people()
+    changed[2]["村(社区)"] = "高米店村"
+    outcome = load(roster, write_csv(tmp_path / "b.csv", changed, encoding="utf-8-sig"))
+    assert (outcome.summary.created, outcome.summary.updated, outcome.summary.unchanged) == (
+        0,
+        1,
+        2,
+    )
+    wang = roster.get(lid(WANG))
+    assert wang is not None
+    assert wang.laborer.village == "高米店村"
+    assert wang.history_len == 2
+    first, second = roster.history(lid(WANG))
+    assert first["action"] == "import"
+    assert second["action"] == "reimport"
+    assert second["changes"] == ["村(社区)"]
+    assert len(roster.history(lid(ZHANG))) == 1
+    assert roster.version() == 2
+    again = load(roster, write_csv(tmp_path / "b.csv", changed))
+    assert (again.summary.updated, again.summary.unchanged) == (0, 3)
+    assert roster.version() == 2
+
+
+def test_a_reimport_keeps_what_an_action_recorded_unless_the_file_changed_that_field(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "a.csv", three_people())
+    load(roster, path)
+    roster.record_status_change(
+        lid(ZHANG), status="已就业", reason="经推荐录用", actor="counselor", day=AS_OF, rules=RULES
+    )
+    changed = three_people()
+    changed[0]["技能特长"] = "电焊、叉车"
+    outcome = load(roster, write_csv(tmp_path / "b.csv", changed))
+    assert outcome.summary.updated == 1
+    zhang = roster.get(lid(ZHANG))
+    assert zhang is not None
+    assert zhang.laborer.employment == "已就业"
+    assert zhang.laborer.skills == ("电焊", "叉车")
+    changed[0]["就业状况"] = "务农"
+    load(roster, write_csv(tmp_path / "c.csv", changed))
+    assert roster.get(lid(ZHANG)).laborer.employment == "务农"  # type: ignore[union-attr]
+
+
+def test_the_actions_each_keep_a_dated_entry_and_change_the_current_state(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    zhang = lid(ZHANG)
+    day = dt.date(2026, 11, 5)
+    rec = roster.record_registration(
+        zhang, kind="转移就业登记", certificate="TZ2026-001", day=day, actor="c1", rules=RULES
+    )
+    assert (rec.laborer.registration, rec.status) == ("转移就业登记", "已登记")
+    rec = roster.set_difficulty(
+        zhang, confirmed=True, reason="大龄、长期失业", day=day, actor="d1", rules=RULES
+    )
+    assert rec.laborer.difficulty
+    assert rec.tier in ("key", "special")
+    rec = roster.override_tier(
+        zhang, tier="special", reason="家庭突发变故", actor="c1", day=day, rules=RULES
+    )
+    assert (rec.tier, rec.tier_override, rec.tier_override_reason) == (
+        "special",
+        "special",
+        "家庭突发变故",
+    )
+    rec = roster.record_status_change(
+        zhang, status="已就业", reason="入职物业", actor="c1", day=day, rules=RULES
+    )
+    assert (rec.laborer.employment, rec.status) == ("已就业", "已就业")
+    rec = roster.override_tier(zhang, tier=None, reason="", actor="c1", day=day, rules=RULES)
+    assert rec.tier == rec.computed_tier
+    actions = [e["action"] for e in roster.history(zhang)]
+    assert actions == [
+        "import",
+        "registration",
+        "difficulty_confirmed",
+        "tier_override",
+        "status",
+        "tier_override",
+    ]
+    assert all(e["day"] == "2026-11-05" for e in roster.history(zhang)[1:])
+    assert roster.get(zhang).history_len == 6  # type: ignore[union-attr]
+    assert roster.version() == 6
+
+
+def test_the_signed_confirmation_is_recorded_only_for_people_without_a_wish(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    li = roster.get(lid(LI))
+    assert li is not None
+    assert profile_json(li, AS_OF, LIMITS)["confirmation_pending"] is True
+    rec = roster.record_confirmation_collected(lid(LI), day=AS_OF, actor="c1", rules=RULES)
+    assert profile_json(rec, AS_OF, LIMITS)["confirmation_pending"] is False
+    with pytest.raises(RosterError, match="有就业意愿"):
+        roster.record_confirmation_collected(lid(ZHANG), day=AS_OF, actor="c1", rules=RULES)
+
+
+def test_bad_actions_are_refused_and_change_nothing(roster: RosterStore, tmp_path: Path) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    before = roster.version()
+    with pytest.raises(RosterError, match="没有此人"):
+        roster.set_difficulty(
+            "0" * 16, confirmed=True, reason="x", day=AS_OF, actor="d", rules=RULES
+        )
+    with pytest.raises(RosterError, match="原因"):
+        roster.override_tier(lid(ZHANG), tier="key", reason=" ", actor="c", day=AS_OF, rules=RULES)
+    with pytest.raises(RosterError, match="状态"):
+        roster.record_status_change(
+            lid(ZHANG), status="退休", reason="", actor="c", day=AS_OF, rules=RULES
+        )
+    assert roster.version() == before
+    assert len(roster.history(lid(ZHANG))) == 1
+
+
+def test_a_move_or_loss_of_work_ability_stops_pushes(roster: RosterStore, tmp_path: Path) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    rec = roster.record_status_change(
+        lid(WANG), status="迁出", reason="迁至外省", actor="c", day=AS_OF, rules=RULES
+    )
+    profile = profile_json(rec, AS_OF, LIMITS)
+    assert profile["no_push_reason"] == "已迁出"
+    assert rec.status == "不纳入帮扶"
+
+
+def test_search_by_place_tier_status_and_name_prefix_follows_changes(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    names = lambda records: sorted(r.laborer.name for r in records)  # noqa: E731
+    assert names(roster.search(district="通州区")) == ["张建国", "李秀英"]
+    assert names(roster.search(township="110115113000")) == ["王强"]
+    assert names(roster.search(township="110112117000", village="东张各庄村")) == [
+        "张建国",
+        "李秀英",
+    ]
+    assert names(roster.search(status="暂无就业意愿")) == ["李秀英"]
+    assert names(roster.search(q="张")) == ["张建国"]
+    assert names(roster.search(q=ZHANG)) == ["张建国"]
+    assert names(roster.search(q=lid(WANG))) == ["王强"]
+    assert len(roster.search(limit=2)) == 2
+    assert len(roster.search(limit=2, offset=2)) == 1
+    roster.record_status_change(
+        lid(ZHANG), status="已就业", reason="", actor="c", day=AS_OF, rules=RULES
+    )
+    assert names(roster.search(status="已就业")) == ["张建国"]
+    assert names(roster.search(status="待登记")) == ["王强"]
+    tier = roster.override_tier(
+        lid(WANG), tier="special", reason="重病", actor="c", day=AS_OF, rules=RULES
+    )
+    assert names(roster.search(tier="special", district="大兴区")) == ["王强"]
+    assert tier.tier == "special"
+    changed = three_people()
+    changed[0]["姓名"] = "章建国"
+    load(roster, write_csv(tmp_path / "b.csv", changed))
+    assert roster.search(q="张") == []
+    assert names(roster.search(q="章建")) == ["章建国"]
+
+
+def test_load_all_returns_everyone_and_refreshes_after_a_change(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    first = roster.load_all()
+    assert len(first) == 3
+    assert roster.load_all() is first  # cached on the version
+    roster.set_difficulty(lid(LI), confirmed=True, reason="认定", day=AS_OF, actor="d", rules=RULES)
+    again = roster.load_all()
+    assert again is not first
+    assert next(r for r in again if r.laborer.laborer_id == lid(LI)).laborer.difficulty
+
+
+def test_a_second_store_with_another_prefix_does_not_see_the_first(
+    store: redis.Redis, tmp_path: Path
+) -> None:
+    load(RosterStore(store, secret=SECRET), write_csv(tmp_path / "a.csv", three_people()))
+    assert RosterStore(store, prefix="other", secret=SECRET).load_all() == []
+
+
+def test_the_profile_masks_the_id_number_and_phone_unless_asked(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    load(roster, write_csv(tmp_path / "a.csv", three_people()))
+    rec = roster.get(lid(ZHANG))
+    assert rec is not None
+    masked = profile_json(rec, AS_OF, LIMITS)
+    assert ZHANG not in str(masked)
+    assert "13800138000" not in str(masked)
+    assert masked["id_number"] == ZHANG[:6] + "********" + ZHANG[-4:]
+    assert profile_json(rec, AS_OF, LIMITS, full_id=True)["id_number"] == ZHANG
+    assert masked["age"] == 48
+    assert masked["working_age"] is True
