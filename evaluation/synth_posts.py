@@ -169,7 +169,8 @@ _NOT_BLUE_COLLAR = (
     "顾问", "管理", "金融", "保险", "董事长", "滴滴", "网吧", "网咖", "上海", "福州", "曲靖", "珠海", "深圳", "广州", "成都",
     "武汉", "杭州", "南京", "山东", "九江", "苏州", "东莞", "重庆", "天津", "西安", "长沙", "郑州", "厦门", "青岛", "宁波",
     "合肥", "济南", "沈阳", "大连", "昆明", "南昌", "贵阳", "漳州", "蚌埠", "福建", "湖南", "关山", "迪士尼", "港", "无锡", "武威", "绍兴", "闽侯",
-    "南通", "武进", "洛阳", "美容",
+    "南通", "武进", "洛阳", "美容", "泰兴", "湖州", "江夏", "织里", "衡阳",
+    "荆门", "正东",
 )
 # fmt: on
 # Share of directed and open posts whose title suits the employer's industry (assumption).
@@ -178,7 +179,7 @@ TITLE_FROM_INDUSTRY_SHARE = 0.5
 _KIND_TITLE_WORDS: Mapping[str, tuple[str, ...]] = {
     "扶贫车间": ("缝纫", "包装", "打包", "普工", "分拣", "装配", "手工", "质检", "操作工", "面点"),
     "村社代工点": ("包装", "打包", "手工", "分拣", "缝纫", "串珠", "编织", "普工"),
-    "居家就业": ("客服", "手工", "编织", "串珠", "缝纫", "打包"),
+    "居家就业": ("电话客服", "网络客服", "在线客服", "手工", "编织", "串珠", "缝纫"),
 }
 # Home-based work rarely reaches job boards; these plain titles complete the pool (assumption).
 HOME_TITLES_EXTRA = ("手工编织", "居家手工串珠", "居家电话客服", "来料加工手工活")
@@ -242,6 +243,7 @@ def _job_titles() -> dict[str, tuple[str, ...]]:
             and not any(w in r["job_name"] for w in _NOT_BLUE_COLLAR)
             and len(r["job_name"]) <= 30
             and _gbk_safe(r["job_name"])
+            and "招聘" not in r["job_name"][1:]  # "<company>招聘<title>": another city's firm
         }
     )
     out: dict[str, tuple[str, ...]] = {"": tuple(titles)}
