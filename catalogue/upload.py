@@ -287,6 +287,20 @@ def parse_posts(
     existing = existing or {}
     col = _columns(table, index, len(table.rows))
     first_row: dict[str, int] = {}
+    simple = [
+        (col[key], check, _HEADER[key])
+        for key, check in (
+            ("headcount", checks.headcount),
+            ("min_age", checks.min_age),
+            ("max_age", checks.max_age),
+            ("salary_min", checks.salary_min),
+            ("salary_max", checks.salary_max),
+            ("education", checks.education),
+            ("lodging", checks.lodging),
+            ("schedule", checks.schedule),
+            ("closes_on", checks.closes_on),
+        )
+    ]
     posts: list[Post] = []
     post_rows: list[int] = []
     errors: list[RowError] = []
@@ -381,31 +395,14 @@ def parse_posts(
                 )
             )
 
-        values: dict[str, Any] = {}
-        for key, check in (
-            ("headcount", checks.headcount),
-            ("min_age", checks.min_age),
-            ("max_age", checks.max_age),
-            ("salary_min", checks.salary_min),
-            ("salary_max", checks.salary_max),
-            ("education", checks.education),
-            ("lodging", checks.lodging),
-            ("schedule", checks.schedule),
-            ("closes_on", checks.closes_on),
-        ):
-            text = col[key][j]
+        values: list[Any] = []
+        for column, check, header in simple:
+            text = column[j]
             value, problem = check(text)
             if problem:
-                errs.append(
-                    RowError(
-                        number,
-                        h[key],
-                        text,
-                        problem,
-                    )
-                )
-            values[key] = value
-        min_age, max_age = values["min_age"], values["max_age"]
+                errs.append(RowError(number, header, text, problem))
+            values.append(value)
+        headcount, min_age, max_age, low, high, education, lodging, schedule, closes_on = values
         if min_age is not None and max_age is not None and min_age > max_age:
             errs.append(
                 RowError(
@@ -415,7 +412,6 @@ def parse_posts(
                     f"最高年龄（{max_age}）不能小于最低年龄（{min_age}）",
                 )
             )
-        low, high = values["salary_min"], values["salary_max"]
         if low is not None and high is not None and low > high:
             errs.append(
                 RowError(
@@ -443,7 +439,6 @@ def parse_posts(
 
         post_id = make_post_id(uploader, external_id)
         before = existing.get(post_id)
-        headcount = values["headcount"]
         if before is not None and headcount is not None and headcount < before.hires:
             errs.append(
                 RowError(
@@ -473,15 +468,15 @@ def parse_posts(
                 address=col["address"][j],
                 min_age=min_age,
                 max_age=max_age,
-                education=values["education"],
+                education=education,
                 skills=col["skills"][j],
                 certificates=checks.certificates(col["certificates"][j]),
                 description=col["description"][j],
                 salary_min=low,
                 salary_max=high,
-                lodging=values["lodging"],
-                schedule=values["schedule"],
-                closes_on=values["closes_on"],
+                lodging=lodging,
+                schedule=schedule,
+                closes_on=closes_on,
                 for_townships=for_townships,
                 contact=col["contact"][j],
                 status=before.status if before is not None else "open",

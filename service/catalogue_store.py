@@ -2,7 +2,9 @@
 
 Keys (``{p}`` is the prefix, ``rg`` by default):
 
-- ``{p}:cat:posts``     hash post_id → JSON of what the uploader wrote (+ created_on/updated_on)
+- ``{p}:cat:posts``     hash post_id → ``<created_on> <updated_on> <JSON>``: the two dates
+  (ISO, 21 characters) and the canonical JSON of what the uploader wrote, so that an unchanged
+  row is found by comparing text
 - ``{p}:cat:hires``     hash post_id → hires recorded (an upload never touches it)
 - ``{p}:cat:state``     hash post_id → ``closed`` / ``expired`` (absent: open)
 - ``{p}:cat:version``   the catalogue version, bumped once by every change (posts, agreements,
@@ -40,30 +42,28 @@ _STORED_ELSEWHERE = frozenset({"post_id", "hires", "status", "created_on", "upda
 _CONTENT = tuple(f.name for f in dataclasses.fields(Post) if f.name not in _STORED_ELSEWHERE)
 _RETRIES = 20
 
-# KEYS: posts, state, dates, version, feed. ARGV: expected version, day, then a JSON array of
-# [post_id, content json, event, reopen (0/1), uploader, dates]. Writes the posts, bumps the
+# KEYS: posts, state, version, feed. ARGV: expected version, day, then a JSON array of
+# [post_id, stored value, event, reopen (0/1), uploader]. Writes the posts, bumps the
 # version once and appends one feed entry per post, all or nothing.
 _UPLOAD = """
-local v = tonumber(redis.call('GET', KEYS[4]) or '0')
+local v = tonumber(redis.call('GET', KEYS[3]) or '0')
 if v ~= tonumber(ARGV[1]) then return -1 end
 local items = cjson.decode(ARGV[3])
 if #items == 0 then return v end
 v = v + 1
-redis.call('SET', KEYS[4], v)
-local posts, dates = {}, {}
+redis.call('SET', KEYS[3], v)
+local posts = {}
 local function flush()
   if #posts > 0 then
     redis.call('HSET', KEYS[1], unpack(posts))
-    redis.call('HSET', KEYS[3], unpack(dates))
-    posts, dates = {}, {}
+    posts = {}
   end
 end
 for i, it in ipairs(items) do
   posts[#posts + 1] = it[1]; posts[#posts + 1] = it[2]
-  dates[#dates + 1] = it[1]; dates[#dates + 1] = it[6]
   if #posts >= 1000 then flush() end
   if it[4] == 1 then redis.call('HDEL', KEYS[2], it[1]) end
-  redis.call('XADD', KEYS[5], v .. '-' .. i, 'event', it[3], 'post_id', it[1],
+  redis.call('XADD', KEYS[4], v .. '-' .. i, 'event', it[3], 'post_id', it[1],
              'uploader', it[5], 'day', ARGV[2])
 end
 flush()
@@ -85,7 +85,8 @@ for i = 5, #ARGV do
       n = n + 1
       redis.call('HSET', KEYS[2], id, ARGV[1])
       redis.call('XADD', KEYS[4], v .. '-' .. n, 'event', ARGV[2], 'post_id', id,
-                 'uploader', cjson.decode(raw)['uploader'], 'actor', ARGV[3], 'day', ARGV[4])
+                 'uploader', cjson.decode(string.sub(raw, 23))['uploader'],
+                 'actor', ARGV[3], 'day', ARGV[4])
     end
   end
 end
@@ -98,7 +99,7 @@ _HIRE = """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return {-1} end
 if redis.call('HGET', KEYS[2], ARGV[1]) == 'closed' then return {-2} end
-local post = cjson.decode(raw)
+local post = cjson.decode(string.sub(raw, 23))
 local headcount = tonumber(post['headcount'])
 local hires = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
 if hires >= headcount then return {-3, hires} end
@@ -169,21 +170,15 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _post_from(
-    post_id: str,
-    raw: bytes | str,
-    hires: int,
-    state: bytes | str | None,
-    dates: bytes | str | None,
-) -> Post:
-    data = json.loads(raw)
+_DATES = 22  # "<created_on> <updated_on> " before the JSON of a stored post
+
+
+def _post_from(post_id: str, raw: bytes, hires: int, state: bytes | str | None) -> Post:
+    data = json.loads(raw[_DATES:])
     data["certificates"] = tuple(data["certificates"])
     data["for_townships"] = tuple(data["for_townships"])
     data["closes_on"] = _date(data["closes_on"])
-    created = updated = None
-    if dates:
-        first, _, last = _text(dates).partition(" ")
-        created, updated = _date(first), _date(last)
+    created, updated = _date(raw[:10].decode()), _date(raw[11:21].decode())
     return Post(
         post_id=post_id,
         hires=hires,
@@ -236,7 +231,6 @@ class CatalogueStore:
         self.k_posts = f"{base}:posts"
         self.k_hires = f"{base}:hires"
         self.k_state = f"{base}:state"
-        self.k_dates = f"{base}:dates"
         self.k_version = f"{base}:version"
         self.k_feed = f"{base}:feed"
         self.k_agreements = f"{base}:agreements"
@@ -263,12 +257,9 @@ class CatalogueStore:
         pipe.hgetall(self.k_posts)
         pipe.hgetall(self.k_hires)
         pipe.hgetall(self.k_state)
-        pipe.hgetall(self.k_dates)
-        version, raw, hires, states, dates = pipe.execute()
+        version, raw, hires, states = pipe.execute()
         posts = [
-            _post_from(
-                _text(key), raw[key], int(hires.get(key, 0)), states.get(key), dates.get(key)
-            )
+            _post_from(_text(key), raw[key], int(hires.get(key, 0)), states.get(key))
             for key in sorted(raw)
         ]
         self._cache = (int(version or 0), posts)
@@ -280,11 +271,10 @@ class CatalogueStore:
         pipe.hget(self.k_posts, post_id)
         pipe.hget(self.k_hires, post_id)
         pipe.hget(self.k_state, post_id)
-        pipe.hget(self.k_dates, post_id)
-        raw, hires, state, dates = pipe.execute()
+        raw, hires, state = pipe.execute()
         if raw is None:
             return None
-        return _post_from(post_id, raw, int(hires or 0), state, dates)
+        return _post_from(post_id, raw, int(hires or 0), state)
 
     def posts(self, *, kind: str | None = None, district: str | None = None) -> list[Post]:
         """Posts of a kind and/or work district (names as stored, e.g. 通州区)."""
@@ -328,11 +318,10 @@ class CatalogueStore:
         pipe = self.redis.pipeline(transaction=True)
         pipe.hmget(self.k_posts, ids)
         pipe.hmget(self.k_state, ids)
-        pipe.hmget(self.k_dates, ids)
-        raws, states, dates = pipe.execute()
+        raws, states = pipe.execute()
         return {
-            pid: _post_from(pid, raw, int(hires[pid.encode()]), st, d)
-            for pid, raw, st, d in zip(ids, raws, states, dates, strict=True)
+            pid: _post_from(pid, raw, int(hires[pid.encode()]), st)
+            for pid, raw, st in zip(ids, raws, states, strict=True)
             if raw is not None
         }
 
@@ -391,39 +380,33 @@ class CatalogueStore:
         if errors and (not keep or not result.posts):
             return UploadReport(0, 0, 0, result.rejected, errors, True, dry_run, version)
         ids = [p.post_id for p in result.posts]
-        old_raw: Any = []
-        old_state: Any = []
-        old_dates: Any = []
-        if ids:
-            pipe = self.redis.pipeline(transaction=False)
-            pipe.hmget(self.k_posts, ids)
-            pipe.hmget(self.k_state, ids)
-            pipe.hmget(self.k_dates, ids)
-            old_raw, old_state, old_dates = pipe.execute()
+        old_raw: Any = self.redis.hmget(self.k_posts, ids) if ids else []
         day = today.isoformat()
+        stamp = f"{day} {day} "
         items: list[list[Any]] = []
-        created = updated = unchanged = 0
-        for post, raw, state, dates in zip(
-            result.posts, old_raw, old_state, old_dates, strict=True
-        ):
+        changed: dict[int, tuple[str, bytes]] = {}  # position in items → (text, stored)
+        created = unchanged = 0
+        for post, raw in zip(result.posts, old_raw, strict=True):
             text = _content_json(post)
             if raw is None:
                 created += 1
-                items.append([post.post_id, text, "created", 0, post.uploader, f"{day} {day}"])
-            elif raw.decode() == text:
+                items.append([post.post_id, stamp + text, "created", 0, post.uploader])
+            elif raw[_DATES:].decode() == text:
                 unchanged += 1
             else:
-                updated += 1
-                first = _text(dates).partition(" ")[0] if dates else day
-                reopen = 1 if state == b"expired" else 0
-                items.append(
-                    [post.post_id, text, "updated", reopen, post.uploader, f"{first} {day}"]
-                )
+                changed[len(items)] = (text, raw)
+                items.append([post.post_id, "", "updated", 0, post.uploader])
+        if changed:
+            states = self.redis.hmget(self.k_state, [items[i][0] for i in changed])
+            for (i, (text, raw)), state in zip(changed.items(), states, strict=True):
+                items[i][1] = f"{raw[:10].decode()} {day} {text}"
+                items[i][3] = 1 if state == b"expired" else 0  # a new closing date reopens
+        updated = len(changed)
         if dry_run or not items:
             return UploadReport(
                 created, updated, unchanged, result.rejected, errors, False, dry_run, version
             )
-        keys = [self.k_posts, self.k_state, self.k_dates, self.k_version, self.k_feed]
+        keys = [self.k_posts, self.k_state, self.k_version, self.k_feed]
         payload = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
         new_version = int(self._upload(keys=keys, args=[version, day, payload]))
         if new_version < 0:
