@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from catalogue.models import Agreement, Post
 from evaluation.synth_people import ROSTER_HEADERS, generate_roster
 from evaluation.synth_posts import (
     MIN_POSTS,
@@ -29,6 +30,7 @@ from evaluation.synth_posts import (
     generate_agreements,
     generate_posts,
 )
+from features.laborer import Laborer
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,49 @@ def generate_world(
     agreements, employers = generate_agreements(agreement_rng, year)
     post_rows = generate_posts(post_rng, total, employers, day)
     return World(seed, day, roster, post_rows, agreements)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedWorld:
+    """A world as the core's domain values, parsed by the real import code."""
+
+    laborers: tuple[Laborer, ...]
+    posts: tuple[Post, ...]
+    agreements: tuple[Agreement, ...]
+
+
+def parse_world(world: World, *, secret: str, today: dt.date | None = None) -> ParsedWorld:
+    """Parse a world's rows through the roster import, the post uploads and the agreements.
+
+    No Redis: the same validation the service runs, for simulations and benchmarks of the core.
+    Raises ``ValueError`` naming the first problems if any row is refused (a generator bug).
+    """
+    from catalogue.agreements import parse_agreements
+    from catalogue.upload import parse_posts
+    from features.eligibility import AgeLimits
+    from features.gazetteer import load_gazetteer
+    from features.roster import parse_roster
+    from features.tabular import Table
+
+    day = today or world.today
+    gazetteer = load_gazetteer()
+    roster = Table(
+        list(ROSTER_HEADERS), [[row[h] for h in ROSTER_HEADERS] for row in world.roster_rows]
+    )
+    parsed = parse_roster(roster, secret=secret, as_of=day, limits=AgeLimits(), gazetteer=gazetteer)
+    if parsed.errors:
+        raise ValueError(f"roster rows refused: {parsed.errors[:3]}")
+    agreements = parse_agreements(world.agreements, gazetteer=gazetteer)
+    posts: list[Post] = []
+    for uploader, rows in world.post_rows.items():
+        table = Table(list(POST_HEADERS), [[row[h] for h in POST_HEADERS] for row in rows])
+        result = parse_posts(
+            table, uploader=uploader, agreements=agreements, today=day, gazetteer=gazetteer
+        )
+        if result.errors:
+            raise ValueError(f"post rows of {uploader} refused: {list(result.errors[:3])}")
+        posts.extend(result.posts)
+    return ParsedWorld(tuple(parsed.laborers), tuple(posts), tuple(agreements))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,8 +190,10 @@ def write_world(world: World, folder: Path | str) -> dict[str, Path]:
 __all__ = [
     "POST_HEADERS",
     "ROSTER_HEADERS",
+    "ParsedWorld",
     "World",
     "generate_world",
+    "parse_world",
     "write_rows_csv",
     "write_rows_xlsx",
     "write_world",

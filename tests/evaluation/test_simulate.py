@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pytest
 
-from catalogue.models import Post
+from catalogue.models import Post, post_state
+from evaluation.metrics import month_metrics
 from evaluation.simulate import (
     Push,
     TakeModel,
@@ -22,6 +23,8 @@ from evaluation.simulate import (
     take_probability,
     true_fit,
 )
+from evaluation.synth import generate_world, parse_world
+from features.eligibility import AgeLimits, no_push_reason
 from features.laborer import Laborer
 from tests.factories import TODAY, make_laborer, make_post
 
@@ -158,3 +161,45 @@ def test_month_days_run_over_the_year_end() -> None:
     ]
     with pytest.raises(ValueError, match="months"):
         simulate_months([], [], _all_to_all, start=TODAY, months=0, seed=1)
+
+
+def _near_home(
+    laborers: Sequence[Laborer],
+    posts: Sequence[Post],
+    day: dt.date,
+    declined: Mapping[str, frozenset[str]],
+) -> list[Push]:
+    """A plain policy: two open posts of the person's own district that they may be sent to."""
+    limits = AgeLimits()
+    pushes = []
+    for p in laborers:
+        if no_push_reason(p, day, limits) is not None:
+            continue
+        age = p.age_on(day)
+        fitting = [
+            q
+            for q in posts
+            if q.district == p.district
+            and q.kind not in ("定向招聘", "公益性岗位")
+            and post_state(q, day) == "open"
+            and (q.min_age or 0) <= age <= (q.max_age or 200)
+            and q.post_id not in declined.get(p.laborer_id, frozenset())
+        ]
+        pushes += [Push(p.laborer_id, q.post_id, r) for r, q in enumerate(fitting[:2], start=1)]
+    return pushes
+
+
+def test_a_month_on_a_synthetic_world_gives_sane_metrics() -> None:
+    world = parse_world(generate_world(seed=4, people=400, today=TODAY), secret="s")
+    seekers = [p for p in world.laborers if no_push_reason(p, TODAY, AgeLimits()) is None]
+    open_posts = [q for q in world.posts if post_state(q, TODAY) == "open"]
+    pushes = _near_home(world.laborers, world.posts, TODAY, {})
+    result = simulate_month(pushes, world.laborers, world.posts, day=TODAY, seed=1)
+    m = month_metrics(result, pushes, seekers, open_posts, k=2)
+    assert m.pushes == len(pushes) > 0
+    assert 0 < m.hires <= sum(q.places_left for q in open_posts)
+    assert 0 < m.coverage <= 1
+    assert 0 <= m.congestion.gini < 1
+    assert 0 <= m.recall_at_k <= m.hit_rate_at_k <= 1
+    assert set(m.hire_gaps) == {"township", "age_band", "sex"}
+    assert m.share_hired == pytest.approx(m.hires / len(seekers))

@@ -20,6 +20,7 @@ from evaluation.synth import (
     ROSTER_HEADERS,
     World,
     generate_world,
+    parse_world,
     write_rows_csv,
     write_rows_xlsx,
     write_world,
@@ -266,3 +267,13 @@ def test_write_world_writes_roster_posts_per_uploader_and_agreements(
 def test_bad_sizes_are_refused() -> None:
     with pytest.raises(ValueError, match="people"):
         generate_world(people=-1)
+
+
+def test_parse_world_gives_every_person_post_and_agreement_as_domain_values() -> None:
+    small = generate_world(seed=21, people=250, today=TODAY)
+    parsed = parse_world(small, secret="s")
+    assert len(parsed.laborers) == 250
+    assert len(parsed.posts) == len(small.all_post_rows)
+    assert len(parsed.agreements) == len(OUTER_DISTRICTS)
+    assert len({p.laborer_id for p in parsed.laborers}) == 250
+    assert {p.kind for p in parsed.posts} == {k for k, _ in synth_posts.POST_KINDS_SHARE}
