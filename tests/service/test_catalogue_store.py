@@ -313,3 +313,24 @@ def test_employers_are_boosted_suspended_and_restored_with_reasons(cat: Catalogu
         cat.set_employer_control(CODE, boost=2.0, reason=" ", actor="通州区")
     log = cat.redis.xrange(cat.k_control_log)
     assert len(log) == 3
+
+
+def test_an_expired_post_given_a_later_closing_date_opens_again(
+    cat: CatalogueStore, tmp_path: Path
+) -> None:
+    upload(cat, xlsx(tmp_path / "a.xlsx", [row("CY-1", 截止日期="2026-11-15")]))
+    later = dt.date(2026, 11, 20)
+    cat.expire_due(later)
+    post_id = make_post_id("朝阳区", "CY-1")
+    report = cat.upload_file(
+        xlsx(tmp_path / "b.xlsx", [row("CY-1", 截止日期="2026-12-31")]).read_bytes(),
+        "b.xlsx",
+        uploader="朝阳区",
+        today=later,
+        gazetteer=GAZ,
+    )
+    assert counts(report) == (0, 1, 0, 0)
+    post = cat.get(post_id)
+    assert post is not None
+    assert (post.status, post_state(post, later), post.updated_on) == ("open", "open", later)
+    assert post.created_on == TODAY
