@@ -8,7 +8,7 @@ statistics use, so the report and the service cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -69,7 +69,11 @@ def _check_k(k: int) -> None:
 
 
 def hit_rate_at_k(
-    ranked: Sequence[Sequence[str]], relevant: Sequence[Collection[str]], k: int
+    ranked: Sequence[Sequence[str]],
+    relevant: Sequence[Collection[str]],
+    k: int,
+    *,
+    skip_empty: bool = True,
 ) -> float:
     """Share of people with at least one relevant post among their first ``k``.
 
@@ -77,16 +81,23 @@ def hit_rate_at_k(
     ----------
     ranked : sequence (people,) of sequences of post ids, best first
     relevant : sequence (people,) of collections of post ids
-        The posts the person would take (or was hired at). People with none are left out.
+        The posts the person would take (or took up, or was hired at).
     k : int ≥ 1
+    skip_empty : bool
+        Leave out people with no relevant post (the usual definition); when False they count
+        as misses, e.g. a person pushed posts who took none up.
 
     Returns
     -------
     float in [0, 1]
-        0 when no person has a relevant post.
+        0 when no person is counted.
     """
     _check_k(k)
-    hits = [bool(set(r[:k]) & set(rel)) for r, rel in zip(ranked, relevant, strict=True) if rel]
+    hits = [
+        bool(set(r[:k]) & set(rel))
+        for r, rel in zip(ranked, relevant, strict=True)
+        if rel or not skip_empty
+    ]
     return float(np.mean(hits)) if hits else 0.0
 
 
@@ -251,12 +262,16 @@ def month_metrics(
     k: int = 3,
     floor: int = 2,
     shortage: Collection[str] = (),
+    relevant: Mapping[str, Collection[str]] | None = None,
 ) -> MonthMetrics:
     """The headline figures of a simulated month.
 
     ``seekers`` are the people who needed work that month (as they were before it),
     ``open_posts`` the posts open when the pushes went out, ``shortage`` the laborer ids on
-    the shortage list. Relevant posts for hit rate and recall are those the person took up.
+    the shortage list. Hit rate at k is the share of the people pushed to who took up one of
+    their first k pushes. Recall at k is against ``relevant`` (laborer_id → the posts the
+    person would take, e.g. by the simulation's truth over every post they may get); without
+    it, against the posts they took up, which only says whether take-ups come early in a list.
     """
     _check_k(k)
     by_person: dict[str, list[Push]] = {}
@@ -269,7 +284,9 @@ def month_metrics(
             took.setdefault(o.laborer_id, set()).add(o.post_id)
     ids = [p.laborer_id for p in seekers]
     ranked = [[x.post_id for x in sorted(by_person.get(i, []), key=lambda x: x.rank)] for i in ids]
-    relevant = [took.get(i, set()) for i in ids]
+    taken = [took.get(i, set()) for i in ids]
+    wanted = [set((relevant or took).get(i, ())) for i in ids]
+    pushed = [j for j, r in enumerate(ranked) if r]
     post_ids = [p.post_id for p in open_posts]
     row = {pid: j for j, pid in enumerate(post_ids)}
     counts = np.zeros(len(post_ids), dtype=np.int64)
@@ -291,8 +308,10 @@ def month_metrics(
         hires=hires,
         hires_per_100_pushes=hires_per_100_pushes(hires, len(pushes)),
         share_hired=share_hired(got_hired),
-        hit_rate_at_k=hit_rate_at_k(ranked, relevant, k),
-        recall_at_k=recall_at_k(ranked, relevant, k),
+        hit_rate_at_k=hit_rate_at_k(
+            [ranked[j] for j in pushed], [taken[j] for j in pushed], k, skip_empty=False
+        ),
+        recall_at_k=recall_at_k(ranked, wanted, k),
         k=k,
         coverage=coverage([x.post_id for x in pushes], post_ids),
         congestion=congestion(counts, [p.places_left for p in open_posts]),

@@ -97,33 +97,50 @@ def test_age_bands_cover_the_working_ages() -> None:
     ]
 
 
-def test_month_metrics_on_two_people_and_three_posts() -> None:
+def test_hit_rate_can_count_people_without_relevant_posts_as_misses() -> None:
+    ranked = [["a", "b"], ["c"], ["d"]]
+    relevant: list[set[str]] = [{"a"}, set(), {"z"}]
+    assert hit_rate_at_k(ranked, relevant, 1) == 0.5
+    assert hit_rate_at_k(ranked, relevant, 1, skip_empty=False) == pytest.approx(1 / 3)
+
+
+def test_month_metrics_on_three_people_and_three_posts() -> None:
     a = make_laborer(laborer_id="a" * 16, difficulty=True, age=52)
     b = make_laborer(laborer_id="b" * 16, male=False, age=35)
+    c = make_laborer(laborer_id="c" * 16, male=False, age=45)
     p1, p2, p3 = (make_post(external_id=x, headcount=1) for x in ("P1", "P2", "P3"))
     pushes = [
         Push(a.laborer_id, p1.post_id, 1),
         Push(a.laborer_id, p2.post_id, 2),
         Push(b.laborer_id, p1.post_id, 1),
+        Push(c.laborer_id, p3.post_id, 1),
     ]
     outcomes = (
         Outcome(a.laborer_id, p1.post_id, 1, 0.5, took=True, hired=True),
         Outcome(a.laborer_id, p2.post_id, 2, 0.5, took=False, hired=False),
         Outcome(b.laborer_id, p1.post_id, 1, 0.5, took=True, hired=False),
+        Outcome(c.laborer_id, p3.post_id, 1, 0.5, took=False, hired=False),
     )
-    result = MonthResult("2026-11", TODAY, outcomes, (a, b), (p1, p2, p3))
-    m = month_metrics(result, pushes, [a, b], [p1, p2, p3], k=1)
-    assert (m.pushes, m.hires) == (3, 1)
-    assert m.hires_per_100_pushes == pytest.approx(100 / 3)
-    assert m.share_hired == 0.5
-    # Both took their first post: hit rate at 1 is 1; recall at 1 is 1 for each.
-    assert m.hit_rate_at_k == 1.0
+    result = MonthResult("2026-11", TODAY, outcomes, (a, b, c), (p1, p2, p3))
+    m = month_metrics(result, pushes, [a, b, c], [p1, p2, p3], k=1)
+    assert (m.pushes, m.hires) == (4, 1)
+    assert m.hires_per_100_pushes == 25.0
+    assert m.share_hired == pytest.approx(1 / 3)
+    # a and b took their first post, c took nothing: hit rate at 1 is 2/3. Recall (against
+    # take-ups) leaves c out: a and b each found their one take-up → 1.
+    assert m.hit_rate_at_k == pytest.approx(2 / 3)
     assert m.recall_at_k == 1.0
-    assert m.coverage == pytest.approx(2 / 3)
-    # Pushes per post [2, 1, 0] over one place each: max 2; Gini of [0, 1, 2] = 4/9.
+    assert m.coverage == 1.0
+    # Pushes per post [2, 1, 1] over one place each: max 2; Gini of [1, 1, 2] = 2/12.
     assert m.congestion.per_place_max == 2.0
-    assert m.congestion.gini == pytest.approx(4 / 9)
+    assert m.congestion.gini == pytest.approx(1 / 6)
     assert m.compliance == 1.0  # the one difficulty person got 2 pushes
     assert m.exposure_gaps["sex"].by_group == {"男": 2.0, "女": 1.0}
     assert m.hire_gaps["age_band"].gap == 1.0
-    assert m.as_dict()["hit_rate_at_1"] == 1.0
+    assert m.as_dict()["hit_rate_at_1"] == pytest.approx(0.6667)
+    # Recall against what each would take: a would take p1 and p3, found p1 at 1 → 1/2; b
+    # would take p2, not found → 0; c none → left out. Mean 1/4.
+    truth = {a.laborer_id: {p1.post_id, p3.post_id}, b.laborer_id: {p2.post_id}}
+    assert month_metrics(
+        result, pushes, [a, b, c], [p1, p2, p3], k=1, relevant=truth
+    ).recall_at_k == pytest.approx(0.25)
