@@ -17,7 +17,7 @@ import numpy.typing as npt
 from features.eligibility import AgeLimits, no_push_reason
 from features.laborer import Laborer
 from matcher.index import PostIndex
-from matcher.person import seeker_arrays, seeker_of, text_row
+from matcher.person import Seeker, seeker_arrays, seeker_of, text_row
 from matcher.refer import reasons_for, shortage_from_masks
 from matcher.rules import eligible, rule_masks
 from matcher.score import post_constant, score_block, text_part, top_k
@@ -76,10 +76,14 @@ def score_all(
     scores = np.zeros((n, k), np.float32)
     counts = np.zeros(n, np.int32)
     needing = [i for i, lab in enumerate(laborers) if no_push_reason(lab, today, limits) is None]
+    seekers_of = {i: seeker_of(laborers[i], index, today=today) for i in needing}
+    # People who share a place, tolerance, lodging answer and traits share the place rules and
+    # the commute and kind signals: order them together so that a block has few such groups.
+    needing.sort(key=lambda i: _place_key(seekers_of[i]))
     const = post_constant(index, weights)
     for start in range(0, len(needing), block):
         members = needing[start : start + block]
-        seekers = [seeker_of(laborers[i], index, today=today) for i in members]
+        seekers = [seekers_of[i] for i in members]
         people = seeker_arrays(seekers, index)
         ok = eligible(people, index, today=today)
         if exclude:
@@ -89,12 +93,22 @@ def score_all(
                         ok[j, index.row_of(post_id)] = False
         text = text_part([text_row(s, index, weights) for s in seekers], index)
         block_scores = score_block(people, text, index, weights, const=const)
-        block_scores[~ok] = -np.inf
-        top_rows, top_values = top_k(block_scores, k)
+        top_rows, top_values = top_k(block_scores, k, ok)
         rows[members] = top_rows
         scores[members] = top_values
         counts[members] = ok.sum(axis=1)
     return Candidates(rows, scores, counts)
+
+
+def _place_key(seeker: Seeker) -> tuple[int, int, float, bool, bool, tuple[bool, ...]]:
+    return (
+        seeker.origin,
+        seeker.township_row,
+        seeker.tolerance,
+        seeker.accepts_lodging,
+        seeker.difficulty,
+        seeker.traits,
+    )
 
 
 def explain(

@@ -9,7 +9,7 @@ index holds what the hard rules and the soft signals read, per post (``m`` posts
 - ``reach`` (bool, townships+1 × m): whom a 公益性岗位 or 定向招聘 post may reach, by the
   person's township row (the last row is "unknown township"); every other post reaches all;
 - ``minutes`` and ``commute_signal`` (float32, places × m): the commute from every place to
-  every post (0 for 居家就业);
+  every post (0 for 居家就业), and ``near_home`` (bool) where it is at most 30 minutes;
 - ``cert_required`` (float32, m × C): the certificates each post requires;
 - ``post_skills`` (csr, m × S): the lexicon skills each post names; ``text_t`` (csr, F × m):
   the post side of the text signal (see :mod:`matcher.signals`), and ``text_rows``
@@ -35,6 +35,7 @@ from features.gazetteer import Gazetteer, load_gazetteer
 from features.skills import TextVectorizer, certificates_in, profile_text
 from matcher.errors import IndexMismatchError
 from matcher.signals import (
+    NEAR_HOME_MINUTES,
     TEXT_COEFFICIENTS,
     boost_signal,
     commute_signal,
@@ -153,6 +154,7 @@ class PostIndex:
     freshness: npt.NDArray[np.float32]
     reach: npt.NDArray[np.bool_]
     minutes: npt.NDArray[np.float32]
+    near_home: npt.NDArray[np.bool_]
     commute_signal: npt.NDArray[np.float32]
     certificates: tuple[str, ...]
     cert_required: npt.NDArray[np.float32]
@@ -284,6 +286,7 @@ class PostIndex:
             freshness=freshness_signal(age_days),
             reach=reach,
             minutes=minutes,
+            near_home=minutes <= NEAR_HOME_MINUTES,
             commute_signal=signal,
             certificates=cert_names,
             cert_required=cert_required,
@@ -346,10 +349,19 @@ def _text(
     occ = [occupation_keys(pr.occupations) for pr in profiles]
     fine = {c: i for i, c in enumerate(sorted({c for f, _ in occ for c in f}))}
     small = {c: i for i, c in enumerate(sorted({c for _, s in occ for c in s}))}
-    vectorizer = TextVectorizer().fit(texts if texts else [""])
-    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    tfidf = sp.csr_matrix(vectorizer.transform(list(unique)), dtype=np.float32)[inverse]
     m = len(posts)
+    vectorizer = TextVectorizer()
+    tokens: dict[str, int] = {}
+    idf = np.zeros(0)
+    try:
+        vectorizer.fit(texts)
+    except ValueError:  # no posts, or no word in any post: the TF-IDF part is empty
+        tfidf = sp.csr_matrix((m, 0), dtype=np.float32)
+    else:
+        unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+        tfidf = sp.csr_matrix(vectorizer.transform(list(unique)), dtype=np.float32)[inverse]
+        tokens = {str(t): int(c) for t, c in vectorizer.vectorizer_.vocabulary_.items()}
+        idf = np.asarray(vectorizer.vectorizer_.idf_, dtype=np.float64)
     a_skill, a_fine, a_small, a_tfidf = TEXT_COEFFICIENTS
 
     def block(sets: Sequence[frozenset[str]], vocab: dict[str, int], coef: float) -> sp.csr_matrix:
@@ -375,16 +387,7 @@ def _text(
         format="csr",
         dtype=np.float32,
     )
-    fitted = vectorizer.vectorizer_
-    space = TextSpace(
-        skills,
-        fine,
-        small,
-        vectorizer,
-        tfidf.shape[1],
-        tokens={str(t): int(c) for t, c in fitted.vocabulary_.items()},
-        idf=np.asarray(fitted.idf_, dtype=np.float64),
-    )
+    space = TextSpace(skills, fine, small, vectorizer, tfidf.shape[1], tokens=tokens, idf=idf)
     return post_skills, skill_sets, space, sp.csr_matrix(features.T, dtype=np.float32)
 
 

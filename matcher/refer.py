@@ -202,7 +202,7 @@ def refer(
     text = text_part([text_row(seeker, index, weights)], index)
     fit = text[0].copy()
     raw = score_block(people, text, index, weights)
-    rows, values = top_k(np.where(ok, raw, np.float32(-np.inf)), k)
+    rows, values = top_k(raw, k, ok)
     chosen = rows[0][rows[0] >= 0]
     signals = signals_for(seeker, index, chosen)
     referrals = [

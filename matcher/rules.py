@@ -36,6 +36,7 @@ import numpy.typing as npt
 from catalogue.models import DIRECTED, POST_KINDS, PUBLIC_WELFARE
 from matcher.index import PostIndex
 from matcher.person import SeekerArrays
+from matcher.score import _group
 
 RULES: tuple[str, ...] = (
     "closed",
@@ -87,23 +88,48 @@ def rule_masks(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> dic
 
 
 def eligible(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> Mask:
-    """Posts that pass every rule (n, m): the AND of :func:`rule_masks`, computed lean."""
-    ok = index.reach[people.township_row]  # fresh (n, m) copy
-    restricted = (index.kind == _PW) | (index.kind == _DIRECTED)
-    ok |= ~restricted[None, :]
+    """Posts that pass every rule (n, m): the AND of :func:`rule_masks`, computed lean.
+
+    The place rules (pairing, reserved posts, commute) depend only on the person's township,
+    place, tolerance, lodging answer and difficulty status, the age rule only on the age, the
+    certificate rule only on the certificates held: each is computed once per distinct value
+    and combined by whole rows.
+    """
+    static = static_mask(index, today=today)
     pw = index.kind == _PW
-    if pw.any():
-        ok[~people.difficulty] &= ~pw[None, :]
-    ok &= static_mask(index, today=today)[None, :]
-    ok &= index.min_age[None, :] <= people.age[:, None]
-    ok &= index.max_age[None, :] >= people.age[:, None]
-    near = index.minutes[people.origin] <= people.tolerance[:, None]
-    accepts = people.accepts_lodging
-    if accepts.any():
-        near[accepts] |= index.lodging[None, :]
-    ok &= near
+    open_to_all = ~((index.kind == _PW) | (index.kind == _DIRECTED))
+    place_keys: list[tuple[int, int, float, bool, bool]] = list(
+        zip(
+            people.township_row.tolist(),
+            people.origin.tolist(),
+            people.tolerance.tolist(),
+            people.accepts_lodging.tolist(),
+            people.difficulty.tolist(),
+            strict=True,
+        )
+    )
+    places, place_of = _group(place_keys)
+    place_rows = np.empty((len(places), len(index)), dtype=bool)
+    for j, key in enumerate(places):
+        township_row, origin, tolerance, lodging, difficulty = key
+        row = index.reach[township_row] | open_to_all
+        if not difficulty:
+            row &= ~pw
+        near = index.minutes[origin] <= np.float32(tolerance)
+        if lodging:
+            near |= index.lodging
+        row &= near
+        row &= static
+        place_rows[j] = row
+    ages, age_of = _group(people.age.tolist())
+    age_values = np.array(ages, dtype=np.int16)[:, None]
+    age_rows = (index.min_age[None, :] <= age_values) & (age_values <= index.max_age[None, :])
+    ok = place_rows[place_of]
+    ok &= age_rows[age_of]
     if index.certificates:
-        ok &= missing_certificates(people, index) == 0
+        held, held_of = _group([r.tobytes() for r in people.lacks])
+        lacks = np.stack([np.frombuffer(bytes(h), dtype=np.float32) for h in held])
+        ok &= (lacks @ index.cert_required.T == 0)[held_of]
     return ok
 
 

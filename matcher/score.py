@@ -6,14 +6,15 @@ blocks) call :func:`score_block` and :func:`top_k`, so they agree by constructio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.index import PostIndex
 from matcher.person import SeekerArrays
-from matcher.signals import LODGING_FLOOR, NEAR_HOME_MINUTES, kind_tables
+from matcher.signals import LODGING_FLOOR, kind_tables
 from matcher.weights import Weights
 
 Scores = npt.NDArray[np.float32]
@@ -42,9 +43,11 @@ def commute_part(people: SeekerArrays, index: PostIndex) -> Scores:
 
 def kind_part(people: SeekerArrays, index: PostIndex) -> Scores:
     """The kind-of-post signal of each person for each post (n, m), in [0, 1]."""
-    near_rows, far_rows = kind_tables(people.traits)
-    near_home = index.minutes[people.origin] <= np.float32(NEAR_HOME_MINUTES)
-    kind: Scores = np.where(near_home, near_rows[:, index.kind], far_rows[:, index.kind])
+    combos, inverse = np.unique(people.traits, axis=0, return_inverse=True)
+    near_rows, far_rows = kind_tables(combos)  # (c, 6) for the c distinct trait sets
+    near = near_rows[:, index.kind][inverse.reshape(-1)]  # (n, m) by whole rows
+    far = far_rows[:, index.kind][inverse.reshape(-1)]
+    kind: Scores = np.where(index.near_home[people.origin], near, far)
     return kind
 
 
@@ -71,6 +74,16 @@ def text_part(rows: Sequence[TextRow], index: PostIndex) -> Scores:
     return out
 
 
+K = TypeVar("K", bound=Hashable)
+
+
+def _group(keys: Sequence[K]) -> tuple[list[K], npt.NDArray[np.intp]]:
+    """The distinct keys in first-seen order and each item's position among them."""
+    seen: dict[K, int] = {}
+    inverse = np.fromiter((seen.setdefault(key, len(seen)) for key in keys), np.intp, len(keys))
+    return list(seen), inverse
+
+
 def score_block(
     people: SeekerArrays,
     text: Scores,
@@ -80,6 +93,9 @@ def score_block(
     const: Scores | None = None,
 ) -> Scores:
     """Scores of n people against every post, before the hard rules.
+
+    The commute and kind signals depend only on the person's place, lodging answer and traits,
+    so they are computed once per distinct (place, lodging, traits) and added by whole rows.
 
     Parameters
     ----------
@@ -100,17 +116,41 @@ def score_block(
         The weighted mean of the signals, in [0, 1].
     """
     w = weights.normalized()
+    const = post_constant(index, weights) if const is None else const
+    keys: list[tuple[int, bool, tuple[bool, ...]]] = list(
+        zip(
+            people.origin.tolist(),
+            people.accepts_lodging.tolist(),
+            map(tuple, people.traits.tolist()),
+            strict=True,
+        )
+    )
+    distinct, inverse = _group(keys)
+    floor = np.where(index.lodging, np.float32(LODGING_FLOOR), np.float32(0.0))
+    base = np.empty((len(distinct), len(index)), np.float32)
+    for j, key in enumerate(distinct):
+        origin, lodging, traits = key
+        signal = index.commute_signal[origin].copy()
+        if lodging:
+            np.maximum(signal, floor, out=signal)
+        near, far = kind_tables(np.array([traits], dtype=np.bool_))
+        kind = np.where(index.near_home[origin], near[0, index.kind], far[0, index.kind])
+        row = signal * np.float32(w.commute)
+        row += np.asarray(kind, dtype=np.float32) * np.float32(w.kind)
+        row += const
+        base[j] = row
     scores = text
-    scores += np.float32(w.commute) * commute_part(people, index)
-    scores += np.float32(w.kind) * kind_part(people, index)
-    scores += post_constant(index, weights) if const is None else const
+    if len(distinct) == 1:
+        scores += base[0]
+    else:
+        scores += base[inverse]
     np.clip(scores, 0.0, 1.0, out=scores)
     return scores
 
 
-def _top_k_row(row: Scores, k: int) -> npt.NDArray[np.int32]:
-    """The k best finite entries of one row, best first, ties by position."""
-    finite = np.flatnonzero(row > -np.inf)
+def _top_k_row(row: Scores, ok: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.int32]:
+    """The k best eligible entries of one row, best first, ties by position."""
+    finite = np.flatnonzero(ok)
     if len(finite) > k:
         values = row[finite]
         threshold = np.partition(values, len(values) - k)[len(values) - k]
@@ -121,15 +161,19 @@ def _top_k_row(row: Scores, k: int) -> npt.NDArray[np.int32]:
     return finite[order].astype(np.int32)
 
 
-def top_k(scores: Scores, k: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-    """The k best posts of each row, best first, ties by row (post_id order).
+def top_k(
+    scores: Scores, k: int, eligible: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    """The k best eligible posts of each row, best first, ties by row (post_id order).
 
     Parameters
     ----------
     scores : float32 (n, m)
-        Scores, ``-inf`` where a hard rule excludes the post.
+        Scores in [0, 1].
     k : int
         How many per row (>= 1).
+    eligible : bool (n, m)
+        True where no hard rule excludes the post.
 
     Returns
     -------
@@ -147,16 +191,20 @@ def top_k(scores: Scores, k: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np
     if kk == 0 or n == 0:
         return rows, values
     if n == 1:
-        found = _top_k_row(scores[0], kk)
+        found = _top_k_row(scores[0], eligible[0], kk)
         rows[0, : len(found)] = found
         values[0, : len(found)] = scores[0, found]
         return rows, values
-    part = np.argpartition(scores, m - kk, axis=1)[:, m - kk :]
-    picked = np.take_along_axis(scores, part, axis=1)
+    # Excluded posts get distinct negative values (-1 - j/m): selection stays fast (numpy's
+    # introselect slows down on long runs of equal values) and they sort below every score.
+    ramp = (np.float32(-1.0) - np.arange(m, dtype=np.float32) / np.float32(m)).astype(np.float32)
+    work = np.where(eligible, scores, ramp[None, :])
+    part = np.argpartition(work, m - kk, axis=1)[:, m - kk :]
+    picked = np.take_along_axis(work, part, axis=1)
     threshold = picked.min(axis=1)
-    ties = ((scores >= threshold[:, None]).sum(axis=1) > kk) & (threshold > -np.inf)
+    ties = (threshold >= 0) & ((work >= threshold[:, None]).sum(axis=1) > kk)
     for i in np.flatnonzero(ties):
-        row, t = scores[i], threshold[i]
+        row, t = work[i], threshold[i]
         above = np.flatnonzero(row > t)
         level = np.flatnonzero(row == t)[: kk - len(above)]
         part[i] = np.concatenate([above, level])
@@ -164,7 +212,7 @@ def top_k(scores: Scores, k: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np
     order = np.lexsort((part, -picked), axis=1)
     part = np.take_along_axis(part, order, axis=1)
     picked = np.take_along_axis(picked, order, axis=1)
-    valid = picked > -np.inf
+    valid = picked >= 0
     rows[:, :kk] = np.where(valid, part, -1)
     values[:, :kk] = np.where(valid, picked, 0.0)
     return rows, values
