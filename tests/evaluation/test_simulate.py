@@ -200,6 +200,7 @@ def test_a_month_on_a_synthetic_world_gives_sane_metrics() -> None:
     assert 0 < m.hires <= sum(q.places_left for q in open_posts)
     assert 0 < m.coverage <= 1
     assert 0 <= m.congestion.gini < 1
-    assert 0 <= m.recall_at_k <= m.hit_rate_at_k <= 1
+    assert 0 < m.hit_rate_at_k < 1  # some pushed people took up a post, not all
+    assert m.recall_at_k == 1.0  # k covers both pushes, so every take-up is found
     assert set(m.hire_gaps) == {"township", "age_band", "sex"}
     assert m.share_hired == pytest.approx(m.hires / len(seekers))
