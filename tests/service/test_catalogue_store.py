@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +20,7 @@ from catalogue.errors import PostStateError, UnknownPostError
 from catalogue.models import make_post_id, post_state
 from features.gazetteer import load_gazetteer
 from service.catalogue_store import CatalogueStore, UploadReport, post_json
+from service.settings import Settings
 from tests.factories import TODAY
 
 GAZ = load_gazetteer()
@@ -334,3 +336,30 @@ def test_an_expired_post_given_a_later_closing_date_opens_again(
     assert post is not None
     assert (post.status, post_state(post, later), post.updated_on) == ("open", "open", later)
     assert post.created_on == TODAY
+
+
+def test_hires_recorded_at_once_never_overfill_a_post(
+    cat: CatalogueStore, settings: Settings, tmp_path: Path
+) -> None:
+    upload(cat, xlsx(tmp_path / "a.xlsx", [row("CY-1", 招聘人数=5)]))
+    post_id = make_post_id("朝阳区", "CY-1")
+
+    def hire(_: int) -> bool:
+        client = redis.Redis.from_url(settings.redis_url or "")
+        try:
+            CatalogueStore(client).record_hire(post_id, day=TODAY)
+        except PostStateError:
+            return False
+        finally:
+            client.close()
+        return True
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        done = list(pool.map(hire, range(12)))
+    assert sum(done) == 5
+    post = cat.get(post_id)
+    assert post is not None
+    assert (post.hires, post_state(post, TODAY)) == (5, "filled")
+    events = [c.event for c in cat.changes_since(0) if c.post_id == post_id]
+    assert events.count("hired") == 4
+    assert events.count("filled") == 1
