@@ -29,6 +29,7 @@ import hashlib
 import json
 import operator
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -61,9 +62,11 @@ _HEADER = {c.key: c.header for c in ROSTER_COLUMNS}
 _LID = re.compile(r"^[0-9a-f]{16}$")
 
 # Writes go through Lua so that a 100,000-person import is a few dozen commands of a few large
-# arguments (fields joined by \x1e, parts of an index entry by \x1f) instead of a million small
-# ones: redis-py packs each argument in Python, which costs more than the whole server side.
-# The keys are built inside the scripts from the prefix: fine for one server (not a cluster).
+# arguments (items joined by \x1e, members of one index change by \x1f) instead of a million
+# small ones: redis-py packs each argument in Python, which costs more than the server side.
+# Inside the scripts, many members go to one SADD/ZADD/HSET call (``bulk``); only the history
+# RPUSH is one call per person. Keys are built inside the scripts from the prefix: fine for one
+# server (not a cluster).
 _LUA_SPLIT = """
 local function split(s, sep)
   local t, i = {}, 1
@@ -74,47 +77,60 @@ local function split(s, sep)
     i = j + 1
   end
 end
+local function bulk(cmd, key, items)
+  local i, n = 1, #items
+  while i <= n do
+    local j = math.min(i + 3999, n)
+    redis.call(cmd, key, unpack(items, i, j))
+    i = j + 1
+  end
+end
 """
-# ARGV: prefix ("rg:roster:"), laborer_ids, records, digests ("" keeps the old one), history
-# entries, new index entries, old index entries ("" for a new person); each joined by \x1e.
-# An index entry is district \x1f township code \x1f village \x1f tier \x1f status \x1f name.
-_APPLY = (
+# ARGV: prefix ("rg:roster:"), laborer_ids, records, digests ("" keeps the stored one), history
+# entries; each joined by \x1e.
+_APPLY_PEOPLE = (
     _LUA_SPLIT
     + """
 local p = ARGV[1]
-local lids, recs, srcs = split(ARGV[2], '\\30'), split(ARGV[3], '\\30'), split(ARGV[4], '\\30')
-local hist, new, old = split(ARGV[5], '\\30'), split(ARGV[6], '\\30'), split(ARGV[7], '\\30')
-local function keys(e)
-  return {p .. 'idx:district:' .. e[1], p .. 'idx:township:' .. e[2],
-          p .. 'idx:village:' .. e[2] .. ':' .. e[3], p .. 'idx:tier:' .. e[4],
-          p .. 'idx:status:' .. e[5]}
-end
+local lids, recs = split(ARGV[2], '\\30'), split(ARGV[3], '\\30')
+local srcs, hist = split(ARGV[4], '\\30'), split(ARGV[5], '\\30')
+local people, digests = {}, {}
 for i = 1, #lids do
-  local lid = lids[i]
-  redis.call('HSET', p .. 'people', lid, recs[i])
-  if srcs[i] ~= '' then redis.call('HSET', p .. 'src', lid, srcs[i]) end
-  redis.call('RPUSH', p .. 'history:' .. lid, hist[i])
-  local n = split(new[i], '\\31')
-  local nk = keys(n)
-  if old[i] ~= '' then
-    local o = split(old[i], '\\31')
-    local ok = keys(o)
-    for k = 1, 5 do
-      if ok[k] ~= nk[k] then
-        redis.call('SREM', ok[k], lid)
-        redis.call('SADD', nk[k], lid)
-      end
-    end
-    if o[6] ~= n[6] then
-      redis.call('ZREM', p .. 'names', o[6] .. '\\0' .. lid)
-      redis.call('ZADD', p .. 'names', 0, n[6] .. '\\0' .. lid)
-    end
+  people[#people + 1] = lids[i]
+  people[#people + 1] = recs[i]
+  if srcs[i] ~= '' then
+    digests[#digests + 1] = lids[i]
+    digests[#digests + 1] = srcs[i]
+  end
+  redis.call('RPUSH', p .. 'history:' .. lids[i], hist[i])
+end
+bulk('HSET', p .. 'people', people)
+bulk('HSET', p .. 'src', digests)
+return #lids
+"""
+)
+# ARGV: operations joined by \x1e (S+ S- add to / remove from a set, Z+ Z- the names sorted
+# set), their keys joined by \x1e, their members (each list joined by \x1f) joined by \x1e.
+_APPLY_INDEX = (
+    _LUA_SPLIT
+    + """
+local ops, keys, lists = split(ARGV[1], '\\30'), split(ARGV[2], '\\30'), split(ARGV[3], '\\30')
+for i = 1, #ops do
+  local members = split(lists[i], '\\31')
+  local op = ops[i]
+  if op == 'S+' then bulk('SADD', keys[i], members)
+  elseif op == 'S-' then bulk('SREM', keys[i], members)
+  elseif op == 'Z-' then bulk('ZREM', keys[i], members)
   else
-    for k = 1, 5 do redis.call('SADD', nk[k], lid) end
-    redis.call('ZADD', p .. 'names', 0, n[6] .. '\\0' .. lid)
+    local scored = {}
+    for k = 1, #members do
+      scored[#scored + 1] = 0
+      scored[#scored + 1] = members[k]
+    end
+    bulk('ZADD', keys[i], scored)
   end
 end
-return #lids
+return #ops
 """
 )
 # KEYS[1] a hash, ARGV[1] fields joined by \x1e → their values joined by \x1e ("" if absent).
@@ -132,6 +148,7 @@ return table.concat(values, '\\30')
 _HVALS_JOINED = "return table.concat(redis.call('HVALS', KEYS[1]), '\\30')"
 _SEP = "\x1e"
 _CONTROL = str.maketrans({"\x1e": " ", "\x1f": " ", "\x00": " "})
+_UNSAFE = re.compile("[\x00\x1e\x1f]")
 _CHUNK = 4000  # unpack() in Lua takes up to about 8,000 values
 
 # DESIGN §4 status changes and what they do to the stored laborer.
@@ -270,17 +287,6 @@ class RosterStore:
         """An index set: kind is district, township (code), village, tier or status."""
         return f"{self.prefix}:roster:idx:{kind}:{value}"
 
-    def _index_keys(self, laborer_values: Sequence[Any], tier: str, status: str) -> list[str]:
-        p = f"{self.prefix}:roster:idx:"
-        code = laborer_values[_TOWNSHIP_CODE]
-        return [
-            f"{p}district:{laborer_values[_DISTRICT]}",
-            f"{p}township:{code}",
-            f"{p}village:{code}:{laborer_values[_VILLAGE]}",
-            f"{p}tier:{tier}",
-            f"{p}status:{status}",
-        ]
-
     # -- reading ---------------------------------------------------------------------------
 
     def version(self) -> int:
@@ -393,8 +399,29 @@ class RosterStore:
         now = dt.datetime.now().isoformat(timespec="seconds")
         tier_of = TierAssessor(day, rules)
         head = _dumps({"day": day.isoformat(), "at": now, "actor": actor, "source": source})[:-1]
+        client = _patient(self.redis)
+        try:
+            return self._import(
+                client, laborers, news, texts, digests, lids, day, limits, tier_of, head
+            )
+        finally:
+            client.connection_pool.disconnect()
+
+    def _import(
+        self,
+        client: redis.Redis,
+        laborers: Sequence[Laborer],
+        news: list[list[Any]],
+        texts: list[str],
+        digests: list[str],
+        lids: list[str],
+        day: dt.date,
+        limits: AgeLimits,
+        tier_of: Callable[[Laborer], TierAssessment],
+        head: str,
+    ) -> ImportSummary:
         for _ in range(5):
-            with self.redis.pipeline() as pipe:
+            with client.pipeline() as pipe:
                 try:
                     pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
                     old_src = self._hmget_joined(pipe, self.src_key, lids)
@@ -476,7 +503,7 @@ class RosterStore:
                         "tier": new["t"],
                     }
                     plan = _WritePlan(self)
-                    plan.add(laborer_id, _dumps(new), "", _dumps(history), new, old)
+                    plan.add_person(laborer_id, _dumps(new), "", _dumps(history), new, old)
                     pipe.multi()
                     plan.queue(pipe)
                     pipe.incr(self.version_key)
@@ -622,6 +649,20 @@ class RosterStore:
         )
 
 
+def _patient(client: redis.Redis) -> redis.Redis:
+    """A client of the same server without a read timeout, for one large transaction.
+
+    redis-py times out a read after 5 s by default; the EXEC of a 100,000-person import can take
+    longer on a busy machine, and a timed-out EXEC that the server did apply must not be retried.
+    """
+    pool = client.connection_pool
+    kwargs = dict(pool.connection_kwargs)
+    kwargs["socket_timeout"] = None
+    return redis.Redis(
+        connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **kwargs)
+    )
+
+
 def _set(values: list[Any], name: str, value: Any) -> list[Any]:
     out = list(values)
     out[_FIELDS.index(name)] = value
@@ -640,17 +681,13 @@ def _derive(
     rec["d"] = day.isoformat()
 
 
-def _index_entry(rec: dict[str, Any]) -> str:
-    """What the apply script indexes: district, township code, village, tier, status, name."""
-    lab = rec["l"]
-    entry = "\x1f".join(
-        (lab[_DISTRICT], lab[_TOWNSHIP_CODE], lab[_VILLAGE], rec["t"], rec["s"], lab[_NAME])
-    )
-    return entry.translate(_CONTROL) if "\x1e" in entry or entry.count("\x1f") != 5 else entry
+def _clean(text: str) -> str:
+    """Text safe inside the scripts' joined arguments (no separator or NUL characters)."""
+    return text.translate(_CONTROL) if _UNSAFE.search(text) else text
 
 
 class _WritePlan:
-    """The writes of one transaction, as the joined arguments of the apply script."""
+    """The writes of one transaction: people for the apply script, index changes grouped by key."""
 
     def __init__(self, store: RosterStore) -> None:
         self.store = store
@@ -658,10 +695,45 @@ class _WritePlan:
         self.recs: list[str] = []
         self.srcs: list[str] = []
         self.hist: list[str] = []
-        self.new: list[str] = []
-        self.old: list[str] = []
+        self.add: defaultdict[str, list[str]] = defaultdict(list)
+        self.remove: defaultdict[str, list[str]] = defaultdict(list)
+        self.names_add: list[str] = []
+        self.names_remove: list[str] = []
+        p = f"{store.prefix}:roster:idx:"
+        self._district, self._township = f"{p}district:", f"{p}township:"
+        self._village, self._tier, self._status = f"{p}village:", f"{p}tier:", f"{p}status:"
 
-    def add(
+    def index_keys(self, values: Sequence[Any], tier: str, status: str) -> tuple[str, ...]:
+        """The index sets a person with these laborer values, tier and status belongs to."""
+        code = values[_TOWNSHIP_CODE]
+        return (
+            self._district + values[_DISTRICT],
+            self._township + code,
+            f"{self._village}{code}:{_clean(values[_VILLAGE])}",
+            self._tier + tier,
+            self._status + status,
+        )
+
+    def index(self, lid: str, new: dict[str, Any], old: dict[str, Any] | None) -> None:
+        """Queue the index changes of one person (``old`` None when created)."""
+        keys = self.index_keys(new["l"], new["t"], new["s"])
+        name = _clean(new["l"][_NAME])
+        if old is None:
+            for k in keys:
+                self.add[k].append(lid)
+            self.names_add.append(f"{name}\0{lid}")
+            return
+        old_keys = self.index_keys(old["l"], old["t"], old["s"])
+        for k, o in zip(keys, old_keys, strict=True):
+            if k != o:
+                self.remove[o].append(lid)
+                self.add[k].append(lid)
+        old_name = _clean(old["l"][_NAME])
+        if old_name != name:
+            self.names_remove.append(f"{old_name}\0{lid}")
+            self.names_add.append(f"{name}\0{lid}")
+
+    def add_person(
         self,
         lid: str,
         rec_json: str,
@@ -675,8 +747,7 @@ class _WritePlan:
         self.recs.append(rec_json)
         self.srcs.append(src)
         self.hist.append(history)
-        self.new.append(_index_entry(new))
-        self.old.append("" if old is None else _index_entry(old))
+        self.index(lid, new, old)
 
     def create(
         self,
@@ -690,29 +761,28 @@ class _WritePlan:
         """A new person: record, indexes and the first history entry (digest added by caller)."""
         verification = verify(laborer, day, limits)
         tier = tier_of(laborer)
+        status = verification.status
         meta = {
             "h": 1,
             "tc": tier.tier,
             "t": tier.tier,
             "tr": tier.reasons,
-            "s": verification.status,
+            "s": status,
             "d": day.isoformat(),
         }
-        rec_json = '{"l":' + text + "," + _dumps(meta)[1:]
-        history = (
-            f'{head},"action":"import","status":"{verification.status}","tier":"{tier.tier}"}}'
-        )
-        self.lids.append(laborer.laborer_id)
-        self.recs.append(rec_json)
-        self.hist.append(history)
-        lab = (laborer.district, laborer.township_code, laborer.village)
-        entry = "\x1f".join((*lab, tier.tier, verification.status, laborer.name))
-        if "\x1e" in entry or entry.count("\x1f") != 5:
-            entry = "\x1f".join(
-                v.translate(_CONTROL) for v in (*lab, tier.tier, verification.status, laborer.name)
-            )
-        self.new.append(entry)
-        self.old.append("")
+        lid = laborer.laborer_id
+        self.lids.append(lid)
+        self.recs.append('{"l":' + text + "," + _dumps(meta)[1:])
+        self.hist.append(f'{head},"action":"import","status":"{status}","tier":"{tier.tier}"}}')
+        code = laborer.township_code
+        village = _clean(laborer.village)
+        add = self.add
+        add[self._district + laborer.district].append(lid)
+        add[self._township + code].append(lid)
+        add[f"{self._village}{code}:{village}"].append(lid)
+        add[self._tier + tier.tier].append(lid)
+        add[self._status + status].append(lid)
+        self.names_add.append(f"{_clean(laborer.name)}\0{lid}")
 
     def update(
         self,
@@ -746,22 +816,36 @@ class _WritePlan:
         self.lids.append(laborer.laborer_id)
         self.recs.append(_dumps(rec))
         self.hist.append(history)
-        self.new.append(_index_entry(rec))
-        self.old.append(_index_entry(old))
+        self.index(laborer.laborer_id, rec, old)
 
     def queue(self, pipe: Any) -> None:
-        """Queue the apply script, chunk by chunk, on a pipeline already in MULTI."""
+        """Queue the apply scripts, chunk by chunk, on a pipeline already in MULTI."""
         prefix = f"{self.store.prefix}:roster:"
         for i in range(0, len(self.lids), _CHUNK):
             part = slice(i, i + _CHUNK)
             pipe.eval(
-                _APPLY,
+                _APPLY_PEOPLE,
                 0,
                 prefix,
-                *(
-                    _SEP.join(column[part])
-                    for column in (self.lids, self.recs, self.srcs, self.hist, self.new, self.old)
-                ),
+                *(_SEP.join(c[part]) for c in (self.lids, self.recs, self.srcs, self.hist)),
+            )
+        names = self.store.names_key
+        ops: list[tuple[str, str, list[str]]] = [
+            *(("S-", k, m) for k, m in self.remove.items()),
+            *(("S+", k, m) for k, m in self.add.items()),
+        ]
+        if self.names_remove:
+            ops.append(("Z-", names, self.names_remove))
+        if self.names_add:
+            ops.append(("Z+", names, self.names_add))
+        for i in range(0, len(ops), _CHUNK):
+            chunk = ops[i : i + _CHUNK]
+            pipe.eval(
+                _APPLY_INDEX,
+                0,
+                _SEP.join(op for op, _, _ in chunk),
+                _SEP.join(k for _, k, _ in chunk),
+                _SEP.join("\x1f".join(m) for _, _, m in chunk),
             )
 
 

@@ -1,0 +1,139 @@
+"""Benchmark: import a generated 100,000-row roster end to end, from CSV and from ``.xlsx``.
+
+The roster comes from ``evaluation.synth.generate_world`` (the synthetic outer districts). For
+each format the benchmark writes the file, times merely reading it (``read_table``), then, on a
+fresh embedded Redis, times the import end to end (read, validate, tier, verify and write in
+one MULTI/EXEC), and prints rows per second and the ratio of the import's time to the reading
+time measured in the same run (absolute times are noisy on a shared machine; the ratio less
+so). Peak memory is measured in a second import of the same file under ``tracemalloc`` (which
+slows Python down, so it is not timed), beside the process's peak RSS.
+
+Run: ``python -m evaluation.bench_roster [--rows 100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import resource
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import redis
+
+from evaluation.synth import generate_world, write_rows_csv, write_rows_xlsx
+from features.eligibility import AgeLimits
+from features.gazetteer import load_gazetteer
+from features.roster import ROSTER_COLUMNS
+from features.tabular import read_table
+from features.tiers import load_tier_rules
+from service.roster_store import ImportOutcome, RosterStore, import_roster_file
+from service.store import start_embedded, stop_embedded
+
+AS_OF = dt.date(2026, 11, 1)
+SECRET = "bench-secret"
+AIMS = {"csv": 25_000, "xlsx": 15_000}
+
+
+def _import(client: redis.Redis, data: bytes, name: str) -> ImportOutcome:
+    return import_roster_file(
+        RosterStore(client, secret=SECRET),
+        data,
+        name,
+        as_of=AS_OF,
+        limits=AgeLimits(),
+        rules=load_tier_rules(),
+        gazetteer=load_gazetteer(),
+    )
+
+
+def bench_file(path: Path, folder: Path) -> dict[str, float]:
+    """Read, import (timed), load back, and import again under tracemalloc (peak memory)."""
+    data = path.read_bytes()
+    gc.collect()
+    start = time.perf_counter()
+    table = read_table(data, path.name)
+    read_s = time.perf_counter() - start
+    n = len(table.rows)
+    del table
+    socket = start_embedded(folder, stop_at_exit=False)
+    client = redis.Redis(unix_socket_path=str(socket))
+    try:
+        gc.collect()
+        start = time.perf_counter()
+        outcome = _import(client, data, path.name)
+        import_s = time.perf_counter() - start
+        if not outcome.written or outcome.summary.created != n:
+            raise RuntimeError(f"import failed: {outcome.summary} {outcome.errors[:3]}")
+        gc.collect()
+        start = time.perf_counter()
+        records = RosterStore(client, secret=SECRET).load_all()
+        load_s = time.perf_counter() - start
+        if len(records) != n:
+            raise RuntimeError(f"load_all gave {len(records)} of {n}")
+        del records
+        client.flushdb()
+        gc.collect()
+        tracemalloc.start()
+        _import(client, data, path.name)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        client.close()
+        stop_embedded(folder)
+    return {
+        "rows": n,
+        "bytes": len(data),
+        "read_s": read_s,
+        "import_s": import_s,
+        "rows_per_s": n / import_s,
+        "ratio": import_s / read_s,
+        "peak_mib": peak / 2**20,
+        "load_all_s": load_s,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate, write, read and import the roster; print the figures."""
+    parser = argparse.ArgumentParser(prog="python -m evaluation.bench_roster")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20261101)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    world = generate_world(seed=args.seed, people=args.rows, posts=1, year=AS_OF.year, today=AS_OF)
+    rows = world.roster_rows
+    del world
+    headers = [c.header for c in ROSTER_COLUMNS]
+    print(
+        f"generated {len(rows):,} roster rows in {time.perf_counter() - start:.1f} s; as of {AS_OF}"
+    )
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = {
+            "csv": write_rows_csv(rows, folder / "roster.csv", headers=headers),
+            "xlsx": write_rows_xlsx(rows, folder / "roster.xlsx", headers=headers),
+        }
+        del rows
+        for fmt, path in files.items():
+            results[fmt] = bench_file(path, folder / f"redis-{fmt}")
+    print(
+        f"{'format':<6} {'rows':>8} {'MiB':>5} {'read s':>7} {'import s':>9} {'rows/s':>8}"
+        f" {'import/read':>11} {'peak MiB':>9} {'load_all s':>10} {'aim rows/s':>10}"
+    )
+    for fmt, r in results.items():
+        print(
+            f"{fmt:<6} {r['rows']:>8,.0f} {r['bytes'] / 2**20:>5.1f} {r['read_s']:>7.2f}"
+            f" {r['import_s']:>9.2f} {r['rows_per_s']:>8,.0f} {r['ratio']:>11.1f}"
+            f" {r['peak_mib']:>9.0f} {r['load_all_s']:>10.2f} {AIMS[fmt]:>10,}"
+        )
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS {maxrss:.0f} MiB (includes the generated world)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
