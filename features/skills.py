@@ -1,0 +1,355 @@
+"""Free text → canonical skills, certificates and occupations.
+
+A post title ("物业保洁员包吃住") or what a person says they can do ("会开车，电气焊都干过") is
+cleaned of pay and perk noise (包吃住, 300预支, 月入过万, 双休, 五险一金 …), cut into words by
+jieba with the lexicon's domain dictionary, and the longest runs of up to four words that are a
+lexicon surface form give the canonical skills (longest match first, left to right).
+
+Canonical outcomes worth knowing (documented in docs/words.md):
+- plain driving words (开车, 司机, 驾驶员, 驾照) mean 驾驶C1 / 驾驶证C1; 货车司机 means 驾驶B2,
+  半挂车司机 驾驶A2, 大巴司机 驾驶A1; a B2 licence includes C1 and A2 includes B2.
+- a certificate names the skill it attests (焊工证 → 电焊) and the certificates it includes
+  (焊工证 → 特种作业操作证); ``certificates_in`` returns both.
+- when no surface form matches exactly, runs of three or more characters that jieba does not
+  know (typos such as 电悍工, 钢筯工) are compared with the surface forms: a surface that sounds
+  the same (same toneless pinyin: 电悍工 = 电焊工) wins; otherwise the nearest by Levenshtein
+  similarity (one wrong character in three or more); a tie between two skills gives nothing.
+- when the lexicon finds nothing, names and aliases of the classification give occupations
+  (no skills): "呼叫中心服务员" → 4-04-05-03.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, Self
+
+import numpy as np
+from pypinyin import lazy_pinyin
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from features.lexicon import Lexicon, load_lexicon
+from features.lexicon import small_class as _small_class
+from features.occupations import Occupations, load_occupations
+from features.tokens import tokenize
+
+__all__ = [
+    "SkillMatch",
+    "SkillProfile",
+    "TextVectorizer",
+    "certificates_in",
+    "clean_text",
+    "match_skills",
+    "profile_text",
+    "small_class",
+    "training_for",
+]
+
+# Pay, perks and hiring boilerplate that say nothing about the work itself.
+_NOISE = re.compile(
+    r"包吃包住|包吃住|包食宿|管吃住|提供食宿|包三餐|免费住宿|包吃|包住|管吃|管住|食宿"
+    r"|\d*元?可?预支|日结|周结|月结|当天结|"
+    r"月入过?万|月入\d+|月薪\d*|底薪\d*|年薪\d*|薪资\d*|工资\d*|\d+[-~至到]\d+|\d+[K千万元]以?上?"
+    r"|[五六]险一金|[五六]险|社保|双休|单休|周末双休|长白班|白班|夜班|做六休一|"
+    r"急招|急聘|高薪|诚聘|直招|招聘|招募|^招(?!商)|招\d+[名个人位]?|要求|岗位|"
+    r"包路费|报销路费|有补贴|加班费|提成|奖金|年底双薪|节日福利|可兼职|兼职|全职|长期|"
+    r"无经验|经验不限|学历不限|男女不限|不限|可零基础|零基础|"
+    r"(?<![A-Z])\d+(?:\.\d+)?"
+)
+# Brackets do not separate: "特种作业操作证（低压电工）" is one certificate.
+_SEPARATORS = re.compile(r"[\s/、,，.。·:：;；!！?？\-—_|+&~～*#<>《》\"'“”‘’]+")
+_NEGATIONS = frozenset({"无需", "不需", "不需要", "不要求", "不用", "免", "无须"})
+_MAX_SPAN = 4  # words joined when looking a surface form up
+_FUZZY_CUTOFF = 0.66  # Levenshtein similarity: one wrong character in three
+_FUZZY_MIN, _FUZZY_MAX = 3, 6  # lengths of the windows compared
+
+
+@dataclass(frozen=True, slots=True)
+class SkillProfile:
+    """Canonical skills, occupation codes and the words of a text."""
+
+    skills: frozenset[str]
+    occupations: frozenset[str]
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMatch:
+    """How a person's skills meet a post's: score in [0, 1], shared and related skills."""
+
+    score: float
+    shared: tuple[str, ...]
+    related: tuple[str, ...]
+
+
+def small_class(code: str) -> str:
+    """The 小类 of a classification code: "6-25-01-02" → "6-25-01"."""
+    return _small_class(code)
+
+
+def clean_text(text: str) -> str:
+    """NFKC, ASCII upper case, pay and perk noise replaced by spaces (separators kept)."""
+    folded = unicodedata.normalize("NFKC", text).upper()
+    return _NOISE.sub(" ", folded)
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    lexicon: Lexicon
+    occupations: Occupations
+    sounds: dict[str, frozenset[str]]
+    # window length → (surfaces within one character of that length, their canonical names)
+    by_length: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    lexicon = load_lexicon()
+    pairs = sorted(
+        (surface, name)
+        for surface, name in lexicon.surfaces.items()
+        if _FUZZY_MIN <= len(surface) <= _FUZZY_MAX and not surface.isascii()
+    )
+    sounds: dict[str, set[str]] = {}
+    for surface, name in pairs:
+        sounds.setdefault(_sound(surface), set()).add(name)
+    return _Vocabulary(
+        lexicon=lexicon,
+        occupations=load_occupations(),
+        sounds={k: frozenset(v) for k, v in sounds.items()},
+        by_length={
+            size: (
+                tuple(c for c, _ in pairs if abs(len(c) - size) <= 1),
+                tuple(n for c, n in pairs if abs(len(c) - size) <= 1),
+            )
+            for size in range(_FUZZY_MIN, _FUZZY_MAX + 1)
+        },
+    )
+
+
+@lru_cache(maxsize=8192)
+def _char_sound(char: str) -> str:
+    return str(lazy_pinyin(char)[0])
+
+
+def _sound(text: str) -> str:
+    """Toneless pinyin: homophone typos (悍 for 焊) sound the same."""
+    return " ".join(_char_sound(ch) for ch in text)
+
+
+def _scan(words: list[str], table: dict[str, str] | Any) -> tuple[list[tuple[int, str]], int]:
+    """Longest surface forms of up to _MAX_SPAN words; (word index, value) and the hit count."""
+    hits: list[tuple[int, str]] = []
+    i, n = 0, len(words)
+    while i < n:
+        for span in range(min(_MAX_SPAN, n - i), 0, -1):
+            value = table.get(words[i] if span == 1 else "".join(words[i : i + span]))
+            if value is not None:
+                hits.append((i, value))
+                i += span
+                break
+        else:
+            i += 1
+    return hits, len(hits)
+
+
+def _unknown_runs(words: list[str]) -> list[str]:
+    """Runs of three or more single Chinese characters: what jieba could not make words of."""
+    runs: list[str] = []
+    current: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and not word.isascii():
+            current.append(word)
+            continue
+        if len(current) >= _FUZZY_MIN:
+            runs.append("".join(current))
+        current = []
+    return runs
+
+
+def _near_spelling(run: str, vocabulary: _Vocabulary) -> str | None:
+    """The canonical name a typo'd run stands for, when one surface is clearly nearest."""
+    windows = [
+        run[start : start + size]
+        for size in range(_FUZZY_MIN, min(len(run), _FUZZY_MAX) + 1)
+        for start in range(len(run) - size + 1)
+    ]
+    homophones = {owner for w in windows for owner in vocabulary.sounds.get(_sound(w), ())}
+    if len(homophones) == 1:
+        return homophones.pop()
+    best: tuple[float, str] | None = None
+    tied = False
+    for window in windows:
+        # Levenshtein similarity >= 0.66 leaves room for one length difference at most here.
+        choices, owners = vocabulary.by_length[len(window)]
+        found = process.extract(
+            window,
+            choices,
+            scorer=Levenshtein.normalized_similarity,
+            score_cutoff=_FUZZY_CUTOFF,
+            limit=2,
+        )
+        for _, score, position in found:
+            owner = owners[position]
+            if best is None or score > best[0]:
+                best, tied = (score, owner), False
+            elif score == best[0] and owner != best[1]:
+                tied = True
+    if best is None or tied:
+        return None
+    return best[1]
+
+
+def _segments(cleaned: str) -> list[list[str]]:
+    """The words of a cleaned text, split where punctuation or spaces were (one jieba call)."""
+    segments: list[list[str]] = [[]]
+    for word in tokenize(_SEPARATORS.sub(" ", cleaned), keep_spaces=True):
+        if word.isspace():
+            if segments[-1]:
+                segments.append([])
+        else:
+            segments[-1].append(word)
+    return [words for words in segments if words]
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    profile: SkillProfile
+    certificates: frozenset[str]
+
+
+@lru_cache(maxsize=262_144)
+def _analyse(text: str) -> _Analysis:
+    vocabulary = _vocabulary()
+    lexicon = vocabulary.lexicon
+    names: set[str] = set()
+    tokens: list[str] = []
+    segments: list[list[str]] = []
+    for words in _segments(clean_text(text)):
+        segments.append(words)
+        tokens.extend(words)
+        hits, _ = _scan(words, lexicon.surfaces)
+        for index, name in hits:
+            negated = any(w in _NEGATIONS for w in words[max(0, index - 2) : index])
+            if not (negated and lexicon.entries[name].certificate):
+                names.add(name)
+    if not names:
+        for words in segments:
+            for run in _unknown_runs(words):
+                near = _near_spelling(run, vocabulary)
+                if near is not None:
+                    names.add(near)
+    skills: set[str] = set()
+    certificates: set[str] = set()
+    for name in names:
+        entry = lexicon.entries[name]
+        if entry.certificate:
+            certificates.add(name)
+            if entry.skill is not None:
+                skills.add(entry.skill)
+        else:
+            skills.add(name)
+    occupations = {lexicon.entries[s].code for s in skills}
+    if not names:
+        for words in segments:
+            occupations.update(code for _, code in _scan(words, vocabulary.occupations.surfaces)[0])
+    profile = SkillProfile(
+        skills=frozenset(skills), occupations=frozenset(occupations), tokens=tuple(tokens)
+    )
+    return _Analysis(profile=profile, certificates=lexicon.implied_certificates(certificates))
+
+
+def profile_text(text: str) -> SkillProfile:
+    """The canonical skills, occupation codes and words of a free text (cached)."""
+    return _analyse(text).profile
+
+
+def certificates_in(text: str) -> frozenset[str]:
+    """Canonical certificates a text names, with the ones they include (焊工证 → 特种作业操作证)."""
+    return _analyse(text).certificates
+
+
+def training_for(skill_or_certificate: str) -> str:
+    """A Chinese suggestion of the training that gives a skill or certificate."""
+    lexicon = load_lexicon()
+    name = lexicon.canonical(skill_or_certificate) or skill_or_certificate
+    entry = lexicon.entries.get(name)
+    if entry is not None:
+        if entry.training:
+            return entry.training
+        for cert in lexicon.certificates():
+            if cert.skill == name and cert.training:
+                return cert.training
+        return f"参加{name}职业技能培训（区职业技能培训机构，补贴性培训）"
+    return f"参加{name}相关职业技能培训（区职业技能培训机构，补贴性培训）"
+
+
+def match_skills(person: SkillProfile, post: SkillProfile) -> SkillMatch:
+    """How well a person's skills meet a post's: 1 for a shared skill or occupation,
+    0.5 when only related (same 小类), 0 otherwise or when the post names none.
+
+    Returns
+    -------
+    SkillMatch
+        ``score`` a float in [0, 1]; ``shared`` the post's skills the person has; ``related``
+        the person's skills in the same 小类 as one of the post's.
+    """
+    shared = tuple(sorted(person.skills & post.skills))
+    if shared or person.occupations & post.occupations:
+        return SkillMatch(1.0, shared, ())
+    post_classes = {small_class(c) for c in post.occupations}
+    lexicon = load_lexicon()
+    related = tuple(
+        sorted(s for s in person.skills if small_class(lexicon.entries[s].code) in post_classes)
+    )
+    if related or any(small_class(c) in post_classes for c in person.occupations):
+        return SkillMatch(0.5, (), related)
+    return SkillMatch(0.0, (), ())
+
+
+def _analyzer(text: str) -> list[str]:
+    profile = profile_text(text)
+    return [*profile.tokens, *(f"#{skill}" for skill in sorted(profile.skills))]
+
+
+class TextVectorizer:
+    """TF-IDF over jieba words plus one feature per canonical skill ("#电焊").
+
+    ``fit(texts)`` learns the vocabulary and weights; ``transform(texts)`` gives a CSR matrix of
+    shape (len(texts), vocabulary size), float32, rows L2-normalised (all-zero for a text with no
+    known word), so that a product of two transforms is the cosine similarity.
+    """
+
+    def __init__(self, *, min_df: int = 1, sublinear_tf: bool = True) -> None:
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+
+    def fit(self, texts: Iterable[str]) -> Self:
+        """Learn the vocabulary and inverse document frequencies."""
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer=_analyzer,
+            min_df=self.min_df,
+            sublinear_tf=self.sublinear_tf,
+            norm="l2",
+            dtype=np.float32,
+        )
+        self.vectorizer_.fit(list(texts))
+        return self
+
+    def transform(self, texts: Iterable[str]) -> sparse.csr_matrix:
+        """The TF-IDF rows of texts, L2-normalised."""
+        if not hasattr(self, "vectorizer_"):
+            raise ValueError("TextVectorizer must be fitted before transform")
+        matrix = self.vectorizer_.transform(list(texts))
+        return sparse.csr_matrix(matrix, dtype=np.float32)
+
+    @property
+    def vocabulary_size(self) -> int:
+        """How many features the fitted vectorizer has."""
+        return len(self.vectorizer_.vocabulary_)
