@@ -18,7 +18,9 @@ from catalogue.controls import EmployerControl
 from catalogue.credit_code import make_credit_code
 from catalogue.errors import PostStateError, UnknownPostError
 from catalogue.models import make_post_id, post_state
+from catalogue.upload import parse_posts
 from features.gazetteer import load_gazetteer
+from features.tabular import read_table
 from service.catalogue_store import CatalogueStore, UploadReport, post_json
 from service.settings import Settings
 from tests.factories import TODAY
@@ -363,3 +365,27 @@ def test_hires_recorded_at_once_never_overfill_a_post(
     events = [c.event for c in cat.changes_since(0) if c.post_id == post_id]
     assert events.count("hired") == 4
     assert events.count("filled") == 1
+
+
+def test_an_upload_computed_before_a_concurrent_change_is_not_written(
+    cat: CatalogueStore, tmp_path: Path
+) -> None:
+    upload(cat, xlsx(tmp_path / "a.xlsx", [row("CY-1", 招聘人数=3)]))
+    path = xlsx(tmp_path / "b.xlsx", [row("CY-1", 招聘人数=4), row("CY-2")])
+    stale = cat.version()
+    result = parse_posts(
+        read_table(path.read_bytes(), path.name),
+        uploader="朝阳区",
+        agreements=cat.agreements(),
+        today=TODAY,
+        gazetteer=GAZ,
+    )
+    cat.record_hire(make_post_id("朝阳区", "CY-1"), day=TODAY)  # someone else, meanwhile
+    before = snapshot(cat.redis)
+    assert cat._apply(result, stale, today=TODAY, dry_run=False, keep=False) is None
+    assert snapshot(cat.redis) == before
+    # The public method recomputes on the new version and writes.
+    assert counts(upload(cat, path)) == (1, 1, 0, 0)
+    post = cat.get(make_post_id("朝阳区", "CY-1"))
+    assert post is not None
+    assert (post.headcount, post.hires) == (4, 1)
