@@ -314,7 +314,7 @@ def draw(rng: np.random.Generator, table: Sequence[tuple[Any, float]], n: int) -
     values = [v for v, _ in table]
     p = np.array([w for _, w in table], dtype=float)
     idx = rng.choice(len(values), size=n, p=p / p.sum())
-    return [values[i] for i in idx]
+    return [values[i] for i in idx.tolist()]  # plain ints index a list far faster
 
 
 def draw_one(rng: np.random.Generator, table: Sequence[tuple[Any, float]]) -> Any:
@@ -387,18 +387,19 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
     home = [placed[i] for i in rng.permutation(people)]
     villages = {t.code: _villages(t, max(3, min(t.rural_units, 30))) for t in townships}
 
-    # Every draw is made up front, column by column, so 100,000 rows take a few seconds.
+    # Every draw is made up front and every column that does not depend on text is computed
+    # with numpy, so 100,000 rows take a few seconds; the loop below only assembles text.
     male = rng.random(people) < MALE_SHARE
     ages = _ages(rng, male)
     u = rng.random((people, 18))  # one uniform per yes/no question and row
     family_u = rng.random((people, len(FAMILY_SITUATIONS)))
     back_days = rng.integers(0, 365, size=people)
-    edu_young = draw(rng, EDUCATION_UNDER_50, people)
-    edu_old = draw(rng, EDUCATION_50_ON, people)
-    health = draw(rng, HEALTH, people)
-    employment = draw(rng, EMPLOYMENT, people)
-    commute_young = draw(rng, COMMUTE_UNDER_50, people)
-    commute_old = draw(rng, COMMUTE_50_ON, people)
+    edu_young = np.array(draw(rng, EDUCATION_UNDER_50, people), dtype=object)
+    edu_old = np.array(draw(rng, EDUCATION_50_ON, people), dtype=object)
+    health = np.array(draw(rng, HEALTH, people), dtype=object)
+    state = np.array(draw(rng, EMPLOYMENT, people), dtype=object)
+    commute_young = np.array(draw(rng, COMMUTE_UNDER_50, people))
+    commute_old = np.array(draw(rng, COMMUTE_50_ON, people))
     surnames = draw(rng, SURNAMES, people)
     skill_counts = draw(rng, SKILL_COUNT, people)
     skills_men = draw(rng, SKILLS_MEN, people * 3)  # three per person, flat
@@ -409,76 +410,137 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
     phone_digits = rng.integers(0, 10**8, size=people)
     small = rng.integers(0, 10**6, size=(people, 3))
 
+    # 人员身份, in order of precedence (a student is not also a soldier).
+    free = np.ones(people, dtype=bool)
+    exclusion = np.full(people, "无", dtype=object)
+    for name, hit in (
+        ("在校学生", (ages <= 22) & (u[:, 2] < STUDENT_SHARE_UNDER_23)),
+        ("本年度高校毕业生", (ages >= 21) & (ages <= 24) & (u[:, 2] > 1 - GRADUATE_SHARE_21_TO_24)),
+        ("现役军人", male & (ages >= 18) & (ages <= 30) & (u[:, 3] < SOLDIER_SHARE_MEN_18_TO_30)),
+        ("监押服刑", u[:, 3] > 1 - PRISON_SHARE),
+        ("完全丧失劳动能力", u[:, 3] < LOST_ABILITY_SHARE),
+    ):
+        exclusion[hit & free] = name
+        free &= ~hit
+    student = exclusion == "在校学生"
+    studying = student | (exclusion == "本年度高校毕业生")
+    college = u[:, 4] < STUDENT_COLLEGE_SHARE
+    education = np.where(ages >= 50, edu_old, edu_young)
+    education[studying & (ages >= 19)] = np.where(college, "大专", "本科及以上")[
+        studying & (ages >= 19)
+    ]
+    education[student & (ages < 19)] = np.where(college, "高中", "中专")[student & (ages < 19)]
+    health[exclusion == "完全丧失劳动能力"] = "残疾"
+    state[exclusion == "现役军人"] = "已就业"
+    state[~free & (exclusion != "现役军人")] = "无业"
+    employed = state == "已就业"
+    wish_share = np.select(
+        [employed, state == "务农"],
+        [WANTS_JOB_BY_EMPLOYMENT["已就业"], WANTS_JOB_BY_EMPLOYMENT["务农"]],
+        WANTS_JOB_BY_EMPLOYMENT["无业"],
+    )
+    unable = np.isin(exclusion, ["在校学生", "监押服刑", "完全丧失劳动能力", "现役军人"])
+    wants_job = (u[:, 5] < wish_share) & ~unable
+    # 登记情况: 转移就业登记 for 农业 hukou; 失业登记 only for 非农业 people without work.
+    agricultural = u[:, 0] < AGRICULTURAL_HUKOU_SHARE
+    registered_share = np.select(
+        [employed, state == "务农"],
+        [REGISTERED_BY_EMPLOYMENT["已就业"], REGISTERED_BY_EMPLOYMENT["务农"]],
+        REGISTERED_BY_EMPLOYMENT["无业"],
+    )
+    registered = free & (employed | wants_job) & (u[:, 6] < registered_share)
+    registration = np.full(people, "未登记", dtype=object)
+    registration[registered & agricultural] = "转移就业登记"
+    registration[registered & ~agricultural & ~employed] = "失业登记"
+    seeking = free & wants_job & ~employed
+    difficulty = free & (
+        u[:, 7] < np.where(seeking, DIFFICULTY_SHARE_SEEKING, DIFFICULTY_SHARE_OTHERS)
+    )
+    commute = np.where(ages >= 50, commute_old, commute_young).astype(str).astype(object)
+    commute[u[:, 9] < COMMUTE_BLANK_SHARE] = ""
+    # 家庭情况: one bit per situation; the text of each of the 2^5 combinations made once.
+    bits = family_u < np.array([share for _, share in FAMILY_SITUATIONS])
+    codes = bits @ (1 << np.arange(len(FAMILY_SITUATIONS)))
+    family_texts = [
+        "、".join(f for j, (f, _) in enumerate(FAMILY_SITUATIONS) if code >> j & 1)
+        for code in range(1 << len(FAMILY_SITUATIONS))
+    ]
+    caring = bits[:, 0] | bits[:, 1]  # 需照料老人 / 需照料子女
+    lodging_share = np.select(
+        [ages < 40, ages < 50],
+        [LODGING_SHARE_UNDER_40, LODGING_SHARE_40_TO_50],
+        LODGING_SHARE_50_ON,
+    )
+    # Caring at home keeps people from lodging away (assumption).
+    accepts_lodging = u[:, 10] < np.where(caring, lodging_share / 2, lodging_share)
+
     # Plain lists: indexing them is several times faster than indexing numpy arrays.
     ages_l, male_l, u_l, back_l = ages.tolist(), male.tolist(), u.tolist(), back_days.tolist()
-    family_l, months_l, phone_l, small_l = (
-        family_u.tolist(),
-        months.tolist(),
-        phone_digits.tolist(),
-        small.tolist(),
-    )
+    small_l, codes_l = small.tolist(), codes.tolist()
+    wants_l, student_l = wants_job.tolist(), student.tolist()
+    phones = [
+        "" if blank else f"{PHONE_PREFIX}{d:08d}"
+        for blank, d in zip(
+            (u[:, 11] < PHONE_BLANK_SHARE).tolist(), phone_digits.tolist(), strict=True
+        )
+    ]
+    months_text = [
+        str(m) if idle else ""
+        for m, idle in zip(months.tolist(), (state == "无业").tolist(), strict=True)
+    ]
+    yes_no = {True: "是", False: "否"}
+    have = {True: "有", False: "无"}
+    columns = {
+        "性别": np.where(male, "男", "女").tolist(),
+        "户籍性质": np.where(agricultural, "农业", "非农业").tolist(),
+        "文化程度": education.tolist(),
+        "人员身份": exclusion.tolist(),
+        "健康状况": health.tolist(),
+        "就业状况": state.tolist(),
+        "登记情况": registration.tolist(),
+        "就业意愿": [have[w] for w in wants_l],
+        "创业意愿": [have[w] for w in (u[:, 16] < WANTS_BUSINESS_SHARE).tolist()],
+        "培训意愿": [have[w] for w in (u[:, 17] < WANTS_TRAINING_SHARE).tolist()],
+        "可接受通勤(分钟)": commute.tolist(),
+        "接受外出住宿": [yes_no[a] for a in accepts_lodging.tolist()],
+        "就业困难人员": [yes_no[d] for d in difficulty.tolist()],
+    }
+    # The day each age was last reached; a birth date 0–364 days before it gives that age.
+    anniversary = {a: _birth_for(today, a, 0).toordinal() for a in set(ages_l)}
     sequences: dict[tuple[str, dt.date, bool], int] = {}
     rows: list[dict[str, str]] = []
+    c_sex, c_hukou, c_edu, c_excl, c_health, c_state, c_reg = (
+        columns[k]
+        for k in ("性别", "户籍性质", "文化程度", "人员身份", "健康状况", "就业状况", "登记情况")
+    )
+    c_wants, c_business, c_training, c_commute, c_lodging, c_difficulty = (
+        columns[k]
+        for k in (
+            "就业意愿",
+            "创业意愿",
+            "培训意愿",
+            "可接受通勤(分钟)",
+            "接受外出住宿",
+            "就业困难人员",
+        )
+    )
     for i in range(people):
         t = home[i]
-        age = ages_l[i]
         is_male = male_l[i]
         r = u_l[i]
         pick = small_l[i]
-        agricultural = r[0] < AGRICULTURAL_HUKOU_SHARE
-        birth = _birth_for(today, age, back_l[i])
+        birth = dt.date.fromordinal(anniversary[ages_l[i]] - back_l[i])
         region = t.district_code[:6]
         key = (region, birth, is_male)
         seq = sequences.get(key, 0) + 1
         sequences[key] = seq
-        id_number = make_id_number(region, birth, seq, male=is_male)
-
         chars = GIVEN_MEN if is_male else GIVEN_WOMEN
         given = chars[pick[0] % len(chars)]
         if r[1] < TWO_CHARACTER_GIVEN_SHARE:
             given += chars[pick[1] % len(chars)]
 
-        exclusion = "无"
-        if age <= 22 and r[2] < STUDENT_SHARE_UNDER_23:
-            exclusion = "在校学生"
-        elif 21 <= age <= 24 and r[2] > 1 - GRADUATE_SHARE_21_TO_24:
-            exclusion = "本年度高校毕业生"
-        elif is_male and 18 <= age <= 30 and r[3] < SOLDIER_SHARE_MEN_18_TO_30:
-            exclusion = "现役军人"
-        elif r[3] > 1 - PRISON_SHARE:
-            exclusion = "监押服刑"
-        elif r[3] < LOST_ABILITY_SHARE:
-            exclusion = "完全丧失劳动能力"
-
-        education = edu_old[i] if age >= 50 else edu_young[i]
-        if exclusion in ("在校学生", "本年度高校毕业生") and age >= 19:
-            education = "大专" if r[4] < STUDENT_COLLEGE_SHARE else "本科及以上"
-        elif exclusion == "在校学生":
-            education = "高中" if r[4] < STUDENT_COLLEGE_SHARE else "中专"
-        person_health = "残疾" if exclusion == "完全丧失劳动能力" else health[i]
-        state = employment[i]
-        if exclusion == "现役军人":
-            state = "已就业"
-        elif exclusion != "无":
-            state = "无业"
-        wants_job = bool(r[5] < WANTS_JOB_BY_EMPLOYMENT[state])
-        if exclusion in ("在校学生", "监押服刑", "完全丧失劳动能力", "现役军人"):
-            wants_job = False
-        registration = "未登记"
-        registered = r[6] < REGISTERED_BY_EMPLOYMENT[state]
-        if exclusion == "无" and (state == "已就业" or wants_job) and registered:
-            # 转移就业登记 for 农业 hukou; 失业登记 only for 非农业 people without work.
-            if agricultural:
-                registration = "转移就业登记"
-            elif state != "已就业":
-                registration = "失业登记"
-        seeking = exclusion == "无" and wants_job and state != "已就业"
-        difficulty = exclusion == "无" and bool(
-            r[7] < (DIFFICULTY_SHARE_SEEKING if seeking else DIFFICULTY_SHARE_OTHERS)
-        )
-
         skills: list[str] = []
-        if exclusion != "在校学生":
+        if not student_l[i]:
             drawn = skills_men if is_male else skills_women
             for s in drawn[3 * i : 3 * i + skill_counts[i]]:
                 if s not in skills:
@@ -489,7 +551,7 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
             if found is not None and r[12 + j] < found[1] and found[0] not in certificates:
                 certificates.append(found[0])
         desired: list[str] = []
-        if wants_job:
+        if wants_l[i]:
             if skills and r[8] < DESIRED_FROM_SKILL_SHARE and skills[0] in DESIRED_FROM_SKILL:
                 desired.append(DESIRED_FROM_SKILL[skills[0]])
             wishes = wishes_men if is_male else wishes_women
@@ -497,48 +559,33 @@ def generate_roster(rng: np.random.Generator, people: int, today: dt.date) -> li
             for w in wishes[2 * i : 2 * i + n_wishes]:
                 if w not in desired:
                     desired.append(w)
-
-        commute = ""
-        if r[9] >= COMMUTE_BLANK_SHARE:
-            commute = str(commute_old[i] if age >= 50 else commute_young[i])
-        family = [f for j, (f, share) in enumerate(FAMILY_SITUATIONS) if family_l[i][j] < share]
-        lodging_share = (
-            LODGING_SHARE_UNDER_40
-            if age < 40
-            else LODGING_SHARE_40_TO_50
-            if age < 50
-            else LODGING_SHARE_50_ON
-        )
-        if "需照料子女" in family or "需照料老人" in family:
-            lodging_share /= 2  # caring at home keeps people from lodging away (assumption)
         village_list = villages[t.code]
-
         rows.append(
             {
                 "姓名": surnames[i] + given,
-                "公民身份号码": id_number,
-                "性别": "男" if is_male else "女",
-                "户籍性质": "农业" if agricultural else "非农业",
+                "公民身份号码": make_id_number(region, birth, seq, male=is_male),
+                "性别": c_sex[i],
+                "户籍性质": c_hukou[i],
                 "区": t.district,
                 "乡镇(街道)": t.name,
                 "村(社区)": village_list[pick[2] % len(village_list)],
-                "联系电话": "" if r[11] < PHONE_BLANK_SHARE else f"{PHONE_PREFIX}{phone_l[i]:08d}",
-                "文化程度": education,
-                "人员身份": exclusion,
-                "健康状况": person_health,
-                "就业状况": state,
-                "登记情况": registration,
-                "就业意愿": "有" if wants_job else "无",
-                "创业意愿": "有" if r[16] < WANTS_BUSINESS_SHARE else "无",
-                "培训意愿": "有" if r[17] < WANTS_TRAINING_SHARE else "无",
+                "联系电话": phones[i],
+                "文化程度": c_edu[i],
+                "人员身份": c_excl[i],
+                "健康状况": c_health[i],
+                "就业状况": c_state[i],
+                "登记情况": c_reg[i],
+                "就业意愿": c_wants[i],
+                "创业意愿": c_business[i],
+                "培训意愿": c_training[i],
                 "期望工种": "、".join(desired),
                 "技能特长": "、".join(skills),
                 "职业资格证书": "、".join(certificates),
-                "可接受通勤(分钟)": commute,
-                "接受外出住宿": "是" if r[10] < lodging_share else "否",
-                "家庭情况": "、".join(family),
-                "失业时长(月)": str(months_l[i]) if state == "无业" else "",
-                "就业困难人员": "是" if difficulty else "否",
+                "可接受通勤(分钟)": c_commute[i],
+                "接受外出住宿": c_lodging[i],
+                "家庭情况": family_texts[codes_l[i]],
+                "失业时长(月)": months_text[i],
+                "就业困难人员": c_difficulty[i],
             }
         )
     return rows
