@@ -145,7 +145,10 @@ end
 return table.concat(values, '\\30')
 """
 )
-_HVALS_JOINED = "return table.concat(redis.call('HVALS', KEYS[1]), '\\30')"
+# KEYS: the version key and the people hash → {version, every record joined by \x1e}.
+_LOAD_ALL = """
+return {redis.call('GET', KEYS[1]) or '0', table.concat(redis.call('HVALS', KEYS[2]), '\\30')}
+"""
 _SEP = "\x1e"
 _CONTROL = str.maketrans({"\x1e": " ", "\x1f": " ", "\x00": " "})
 _UNSAFE = re.compile("[\x00\x1e\x1f]")
@@ -245,6 +248,10 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def _by_id(record: LaborerRecord) -> str:
+    return record.laborer.laborer_id
+
+
 def _record_from(raw: bytes | str) -> LaborerRecord:
     data = json.loads(raw)
     return LaborerRecord(
@@ -276,6 +283,7 @@ class RosterStore:
         self.version_key = f"{prefix}:roster:version"
         self.names_key = f"{prefix}:roster:names"
         self._cache: tuple[int, list[LaborerRecord]] | None = None
+        self._parsed: dict[tuple[str, int, int], LaborerRecord] = {}
 
     # -- keys and indexes ------------------------------------------------------------------
 
@@ -307,18 +315,32 @@ class RosterStore:
         return derive_laborer_id(text, self.secret)
 
     def load_all(self) -> list[LaborerRecord]:
-        """Every person on the roster (cached until :meth:`version` changes)."""
+        """Every person on the roster, in laborer_id order (cached until :meth:`version` changes).
+
+        The records and the version come from one script call, so they agree. A record whose
+        stored text has not changed since the last call is reused rather than parsed again, so
+        reloading after a few changes costs little more than the transfer.
+        """
         version = self.version()
         if self._cache is not None and self._cache[0] == version:
             return self._cache[1]
-        raw = self.redis.hgetall(self.people_key)
+        raw_version, joined = self.redis.eval(_LOAD_ALL, 2, self.version_key, self.people_key)
+        version = int(raw_version or 0)
+        texts = joined.decode("utf-8").split(_SEP) if joined else []
+        known = self._parsed
+        parsed: dict[tuple[str, int, int], LaborerRecord] = {}
         enabled = gc.isenabled()
         gc.disable()  # 100,000 new objects: the cyclic collector would only slow this down
         try:
-            records = [_record_from(v) for _, v in sorted(raw.items())]
+            for text in texts:
+                key = (text[7:23], len(text), hash(text))  # text[7:23]: the laborer_id
+                record = known.get(key)
+                parsed[key] = record if record is not None else _record_from(text)
+            records = sorted(parsed.values(), key=_by_id)
         finally:
             if enabled:
                 gc.enable()
+        self._parsed = parsed
         self._cache = (version, records)
         return records
 
