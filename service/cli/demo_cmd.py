@@ -41,6 +41,7 @@ class DemoReport:
     """What the demo loaded, for printing as text or JSON."""
 
     folder: str
+    day: dt.date  # the import date
     people: int
     seed: int
     agreements: dict[str, int]
@@ -53,6 +54,7 @@ class DemoReport:
         """One JSON object (no ID numbers or phones; keys only when just made)."""
         return {
             "folder": self.folder,
+            "day": self.day.isoformat(),
             "people": self.people,
             "seed": self.seed,
             "agreements": self.agreements,
@@ -179,6 +181,7 @@ def load_demo(
     roster_json.pop("errors", None)
     return DemoReport(
         folder=str(folder),
+        day=day,
         people=people,
         seed=seed,
         agreements=agreements,
@@ -230,7 +233,7 @@ def print_report(report: DemoReport, *, host: str, port: int, serving: bool) -> 
                 f"[{e['tier']}] {e['what']}\n"
             )
         first = report.examples[0]["laborer_id"]
-        month = dt.date.today().strftime("%Y-%m")
+        month = report.day.strftime("%Y-%m")
         w("\n可以试试：\n")
         installed = _commands()
         for command in (

@@ -107,6 +107,14 @@ def test_demo_text_output_names_examples_and_commands(
     out = capsys.readouterr().out
     assert "名册：新增 300" in out
     assert "renggang roster show " in out
+    assert "renggang batch run --month 2026-11" in out
+    # The suggested commands work on the example person.
+    first = out.split("renggang roster show ", 1)[1].split()[0]
+    assert main(["roster", "show", first]) == 0
+    assert main(["refer", first, "--today", DAY, "--json"]) == 0
+    referred = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert referred["laborer_id"] == first
+    assert referred["referrals"]
     assert "示例人员" in out
     assert "访问密钥" not in out
 
