@@ -104,6 +104,14 @@ PAY_BASE_YUAN = 3000.0  # pay below this counts against a post (about the minimu
 EMPLOYER_FIT_OFFSET = 0.5  # hiring weight is this + fit: fit matters, luck too
 
 
+# The words of the service's outcome records (service/outcomes.py), for the outcomes used here.
+_OUTCOME_NAMES: Mapping[str, str] = {
+    "hired": "已录用",
+    "interviewed": "已面试",
+    "declined": "本人婉拒",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class TakeModel:
     """Coefficients (log-odds per unit) of the logistic model of taking a pushed post."""
@@ -139,11 +147,20 @@ class Outcome:
     hired: bool
 
     @property
-    def result(self) -> str:
-        """The counselor's word: 录用 (hired), 未录用 (applied, not hired), 未应聘 (declined)."""
+    def outcome(self) -> str:
+        """The outcome as a counselor records it (the keys of ``service.outcomes.OUTCOMES``).
+
+        hired; interviewed (took the post up, not hired: no place, or another was chosen);
+        declined (did not take it up; the batch never pushes it to them again).
+        """
         if self.hired:
-            return "录用"
-        return "未录用" if self.took else "未应聘"
+            return "hired"
+        return "interviewed" if self.took else "declined"
+
+    @property
+    def result(self) -> str:
+        """The outcome in the counselor's words: 已录用, 已面试, 本人婉拒."""
+        return _OUTCOME_NAMES[self.outcome]
 
 
 @dataclass(frozen=True, slots=True)

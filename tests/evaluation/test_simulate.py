@@ -120,7 +120,8 @@ def test_hires_make_people_employed_and_fill_places() -> None:
     assert employed == hired
     assert sum(p.hires for p in result.posts) == result.hires
     assert all(p.hires <= p.headcount for p in result.posts)
-    assert {o.result for o in result.outcomes} <= {"录用", "未录用", "未应聘"}
+    assert {o.outcome for o in result.outcomes} == {"hired", "interviewed", "declined"}
+    assert {o.result for o in result.outcomes if o.hired} == {"已录用"}
 
 
 def test_months_chain_and_declined_posts_are_not_pushed_again() -> None:
