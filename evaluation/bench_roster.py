@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import resource
 import tempfile
 import time
@@ -110,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"generated {len(rows):,} roster rows in {time.perf_counter() - start:.1f} s; as of {AS_OF}"
     )
-    results: dict[str, dict[str, float]] = {}
+    print(
+        f"{'format':<6} {'rows':>8} {'MiB':>5} {'read s':>7} {'import s':>9} {'rows/s':>8}"
+        f" {'import/read':>11} {'peak MiB':>9} {'load_all s':>10} {'aim rows/s':>10}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = {
@@ -119,17 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         del rows
         for fmt, path in files.items():
-            results[fmt] = bench_file(path, folder / f"redis-{fmt}")
-    print(
-        f"{'format':<6} {'rows':>8} {'MiB':>5} {'read s':>7} {'import s':>9} {'rows/s':>8}"
-        f" {'import/read':>11} {'peak MiB':>9} {'load_all s':>10} {'aim rows/s':>10}"
-    )
-    for fmt, r in results.items():
-        print(
-            f"{fmt:<6} {r['rows']:>8,.0f} {r['bytes'] / 2**20:>5.1f} {r['read_s']:>7.2f}"
-            f" {r['import_s']:>9.2f} {r['rows_per_s']:>8,.0f} {r['ratio']:>11.1f}"
-            f" {r['peak_mib']:>9.0f} {r['load_all_s']:>10.2f} {AIMS[fmt]:>10,}"
-        )
+            r = bench_file(path, folder / f"redis-{fmt}")
+            print(
+                f"{fmt:<6} {r['rows']:>8,.0f} {r['bytes'] / 2**20:>5.1f} {r['read_s']:>7.2f}"
+                f" {r['import_s']:>9.2f} {r['rows_per_s']:>8,.0f} {r['ratio']:>11.1f}"
+                f" {r['peak_mib']:>9.0f} {r['load_all_s']:>10.2f} {AIMS[fmt]:>10,}",
+                flush=True,
+            )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS {maxrss:.0f} MiB (includes the generated world)")
     return 0
