@@ -42,6 +42,8 @@ from features.tabular import RowError, Table, read_table
 _STORED_ELSEWHERE = frozenset({"post_id", "hires", "status", "created_on", "updated_on"})
 _CONTENT = tuple(f.name for f in dataclasses.fields(Post) if f.name not in _STORED_ELSEWHERE)
 _RETRIES = 20
+# One encoder for every post: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 # KEYS: posts, state, version, feed. ARGV: expected version, day, then a JSON array of
 # [post_id, stored value, event, reopen (0/1), uploader]. Writes the posts, bumps the
@@ -164,7 +166,7 @@ def _content_json(post: Post) -> str:
     data["certificates"] = list(post.certificates)
     data["for_townships"] = list(post.for_townships)
     data["closes_on"] = post.closes_on.isoformat() if post.closes_on else None
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 @lru_cache(maxsize=4096)
@@ -421,7 +423,7 @@ class CatalogueStore:
                 created, updated, unchanged, result.rejected, errors, False, dry_run, version
             )
         keys = [self.k_posts, self.k_state, self.k_version, self.k_feed]
-        payload = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+        payload = _ENCODER.encode(items)
         new_version = int(self._upload(keys=keys, args=[version, day, payload]))
         if new_version < 0:
             return None  # the catalogue changed meanwhile: recompute
