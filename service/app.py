@@ -73,7 +73,7 @@ async def _start_scheduler(app: FastAPI) -> asyncio.Task[Any] | None:
     start: Callable[..., Any] | None = getattr(scheduler, "run_scheduler", None)
     if start is None or not app.state.run_scheduler:
         return None
-    return asyncio.create_task(start(app.state.redis, app.state.settings), name="batch-scheduler")
+    return asyncio.create_task(start(app.state.settings, app.state.redis), name="batch-scheduler")
 
 
 def create_app(
@@ -93,10 +93,12 @@ def create_app(
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
+            for running in (task, *app.state.batch_tasks.values()):
+                if running is None:
+                    continue
+                running.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+                    await running
             app.state.redis.close()
 
     app = FastAPI(
@@ -114,6 +116,7 @@ def create_app(
     app.state.settings = settings
     app.state.today = today or beijing_today
     app.state.run_scheduler = scheduler
+    app.state.batch_tasks = {}  # month → the background task running its batch
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.upload_max_bytes + _FORM_OVERHEAD)
     _add_health(app)

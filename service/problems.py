@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from catalogue.errors import AgreementError, PostStateError, UnknownPostError
 from features.errors import FeaturesError, TableError, UnknownPlaceError
 from service.redact import redact_text
+from service.roster_store import RosterError
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("renggang.http")
@@ -239,6 +240,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UnknownPostError, _on_unknown_post)
     app.add_exception_handler(PostStateError, _on_post_state)
     app.add_exception_handler(AgreementError, _on_agreement)
+    app.add_exception_handler(RosterError, _on_domain)
     app.add_exception_handler(TableError, _on_table)
     app.add_exception_handler(redis.ConnectionError, _on_redis_down)
     app.add_exception_handler(redis.TimeoutError, _on_redis_down)

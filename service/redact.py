@@ -27,23 +27,40 @@ def redact_text(text: str) -> str:
     return _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
+def _redact_arg(value: Any) -> Any:
+    # Keep each argument's type when it holds nothing to mask, so formatters that unpack the
+    # arguments (uvicorn's access log does) and ``%d`` keep working.
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, (bool, float)) or value is None:
+        return value
+    text = str(value)
+    masked = redact_text(text)
+    return value if masked == text else masked
+
+
 class RedactingFilter(logging.Filter):
     """Masks ID numbers and phones in a record's message, arguments and exception text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place; never drops it."""
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: keep the raw message, redacted
-            message = str(record.msg)
-        record.msg = redact_text(message)
-        record.args = None
+        if getattr(record, "_renggang_redacted", False):
+            return True
+        record._renggang_redacted = True
+        if isinstance(record.msg, str):
+            record.msg = redact_text(record.msg)
+        elif record.msg is not None:
+            record.msg = redact_text(str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact_arg(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: _redact_arg(v) for k, v in record.args.items()}
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact_text(record.exc_text)
-        # Exception objects can be re-rendered by handlers: keep only the redacted text.
-        record.exc_info = None
+            # Handlers re-render exc_info when present: keep only the redacted text.
+            record.exc_info = None
         if record.stack_info:
             record.stack_info = redact_text(record.stack_info)
         return True

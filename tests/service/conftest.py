@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,6 +14,20 @@ from service.app import create_app
 from service.keys import create_key
 from service.settings import Settings
 from tests.factories import TODAY
+
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+@pytest.fixture(autouse=True)
+def no_personal_data_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every test of the service: what was logged (INFO and up) holds no ID number or phone."""
+    caplog.set_level(logging.INFO)
+    yield
+    for record in caplog.records:
+        line = record.getMessage() + (record.exc_text or "")
+        assert not _ID.search(line), f"an ID number was logged by {record.name}"
+        assert not _PHONE.search(line), f"a phone was logged by {record.name}"
 
 
 @pytest.fixture

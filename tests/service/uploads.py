@@ -75,3 +75,31 @@ def local_post(external_id: str = "TZ-001", **over: str) -> dict[str, str]:
     }
     row.update(over)
     return row
+
+
+def roster_row(
+    name: str,
+    id_number: str,
+    *,
+    district: str = "通州区",
+    township: str = "永乐店镇",
+    **over: str,
+) -> dict[str, str]:
+    """A row of the verification record (核实记录表) for a person wanting work."""
+    row = {
+        "姓名": name,
+        "公民身份号码": id_number,
+        "户籍性质": "农业",
+        "区": district,
+        "乡镇(街道)": township,
+        "村(社区)": "东张各庄村",
+        "联系电话": "13912345678",
+        "文化程度": "初中",
+        "就业状况": "无业",
+        "就业意愿": "有",
+        "期望工种": "保洁、包装",
+        "技能特长": "保洁",
+        "可接受通勤(分钟)": "60",
+    }
+    row.update(over)
+    return row
