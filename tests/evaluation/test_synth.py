@@ -242,6 +242,14 @@ def test_csv_files_round_trip_in_utf8_and_gbk(tmp_path: Path, world: World) -> N
         assert [dict(zip(table.headers, r, strict=True)) for r in table.rows] == rows
 
 
+def test_every_row_of_the_world_can_be_saved_as_gbk(tmp_path: Path, world: World) -> None:
+    # Districts save CSV from Excel as GBK: no character of the world may be outside it.
+    write_rows_csv(world.roster_rows, tmp_path / "roster.csv", encoding="gbk")
+    write_rows_csv(world.all_post_rows, tmp_path / "posts.csv", encoding="gbk")
+    text = json.dumps(world.agreements, ensure_ascii=False)
+    assert text.encode("gbk").decode("gbk") == text
+
+
 def test_xlsx_files_round_trip_with_id_numbers_as_text(tmp_path: Path, world: World) -> None:
     rows = world.all_post_rows[:30]
     path = write_rows_xlsx(rows, tmp_path / "posts.xlsx")
