@@ -122,7 +122,8 @@ def read_csv(data: bytes) -> Table:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise TableError("文件为空：第1行应为表头") from None
-    rows = [[c.strip() for c in r] for r in reader]
+    strip = str.strip
+    rows = [list(map(strip, r)) for r in reader]
     return Table(header, _pad(_drop_blank(rows), len(header)))
 
 
