@@ -245,6 +245,8 @@ class CatalogueStore:
     """Posts, their hires and states, the change feed, agreements and employer controls."""
 
     def __init__(self, redis_client: redis.Redis, *, prefix: str = "rg") -> None:
+        if redis_client.connection_pool.connection_kwargs.get("decode_responses"):
+            raise ValueError("redis_client must return bytes (decode_responses=False)")
         self.redis = redis_client
         base = f"{prefix}:cat"
         self.k_posts = f"{base}:posts"
