@@ -1,16 +1,15 @@
 """District pages of the monthly batch: start it, watch its progress, read the month's figures.
 
-The batch page starts the batch runner (``service.batch``) in a background thread, exactly as
-the scheduler and ``renggang batch run`` do, and the progress box polls a small JSON status of
-the runner (or, without JavaScript, the page refreshes itself). The statistics page draws the
-month's figures for the viewer's district as inline SVG charts, with the same figures in tables,
-and offers the push export and the statistics as ``.xlsx`` downloads (each download audited).
+The batch page starts the month's batch through the API's own start (``service.api.batches``:
+the runner in a background task, one per month) and the progress box polls a small JSON made
+from the API's status (without JavaScript the page refreshes itself). The statistics page draws
+the month's figures for the viewer's district as inline SVG charts, with the same figures in
+tables, and offers the statistics and the API's push export as ``.xlsx`` downloads (each
+download audited).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -18,8 +17,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from matcher.plan import parse_month
 from service import audit
-from service.batch import BatchError, BatchRunner, PlanSettings, load_inputs, month_day
-from service.batch_export import HEADERS, export_rows, to_xlsx
+from service.api import batches as batches_api
+from service.keys import Principal
 from service.pages.charts import Bar, bar_chart, bars
 from service.pages.common import PageRoute, Poster, prefix_of, redis_of, render, today_of, viewer_in
 from service.pages.monthstats import (
@@ -33,7 +32,6 @@ from service.pages.session import Session
 from service.problems import Problem
 from service.xlsx import rows_to_xlsx
 
-log = logging.getLogger("renggang.pages")
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 BatchPage = Annotated[Session, Depends(viewer_in("district", "batch"))]
 StatsPage = Annotated[Session, Depends(viewer_in("district", "city"))]
@@ -57,32 +55,13 @@ def _month(value: str) -> str:
     return value
 
 
-def _start(request: Request, month: str) -> None:
-    """Run the month's batch in a background thread (the runner's lock keeps it single)."""
-    client, settings = redis_of(request), request.app.state.settings
-    day = month_day(month, today_of(request))
-    runner = BatchRunner(client, prefix=settings.key_prefix, chunk=settings.batch_chunk)
-
-    def run() -> None:
-        try:
-            runner.run(
-                month,
-                inputs=lambda: load_inputs(client, settings, today=day),
-                settings=PlanSettings.from_settings(settings),
-            )
-        except BatchError as exc:
-            log.warning("batch %s not run: %s", month, exc)
-        except Exception:
-            log.exception("batch %s failed", month)
-
-    threading.Thread(target=run, name=f"batch-{month}", daemon=True).start()
-
-
-def progress(runner: BatchRunner, month: str) -> dict[str, Any]:
+def progress(request: Request, who: Principal, month: str) -> dict[str, Any]:
     """The batch's state as the progress box shows it: words, chunks done of all, finished."""
-    status = runner.status(month)
+    status = batches_api.batch_status(request, who, month)
     state = status["state"]
-    if state == "none" and runner.client.exists(runner.keys.lock):
+    runner = runner_of(request)
+    running = bool(status.get("running")) or bool(runner.client.exists(runner.keys.lock))
+    if state == "none" and running:
         state = "running"
     total, done = status["chunks"], status["chunks_done"]
     text = STATE_NAMES.get(state, state)
@@ -90,13 +69,15 @@ def progress(runner: BatchRunner, month: str) -> dict[str, Any]:
         text += f"：已写入 {done}/{total} 批，{status['committed_pushes']} 条推送"
     elif state == "done":
         text += f"：{status['people']} 人需推送，共推送 {status['pushes']} 条"
+    if status.get("error"):
+        text += f"（{status['error']}）"
     return {
         "month": month,
         "state": state,
         "text": text,
         "done": done,
         "total": total,
-        "finished": state in ("done", "none"),
+        "finished": state == "done" or (state == "none" and not running),
     }
 
 
@@ -105,7 +86,7 @@ def batches(request: Request, session: BatchPage) -> Response:
     """The months with a batch and the form to start one."""
     runner, today = runner_of(request), today_of(request)
     months = months_with_batches(runner, today)
-    rows = [progress(runner, m) for m in months]
+    rows = [progress(request, session.principal, m) for m in months]
     return render(
         request,
         "batches.html",
@@ -117,16 +98,14 @@ def batches(request: Request, session: BatchPage) -> Response:
 
 
 @router.post("/batches")
-def start_batch(
+async def start_batch(
     request: Request, session: Poster, month: Annotated[str, Form(max_length=7)]
 ) -> Response:
-    """Start (or resume) the month's batch and go to its progress page."""
+    """Start (or resume) the month's batch, as the API's start does, and show its progress."""
     if session.principal.role not in ("district", "batch"):
         raise Problem(403, "无权运行批次", "只有区人社局和批处理账号可以运行月度推送批次。")
     month = _month(month)
-    runner = runner_of(request)
-    if runner.state(month) != "done" and not runner.client.exists(runner.keys.lock):
-        _start(request, month)
+    await batches_api.start_batch(request, session.principal, today_of(request), month)
     return RedirectResponse(f"/batches/{month}", status_code=303)
 
 
@@ -134,7 +113,7 @@ def start_batch(
 def batch_page(request: Request, session: BatchPage, month: str) -> Response:
     """The batch's progress (polled by the page's script; refreshed without it)."""
     month = _month(month)
-    state = progress(runner_of(request), month)
+    state = progress(request, session.principal, month)
     return render(
         request,
         "batch.html",
@@ -149,7 +128,7 @@ def batch_page(request: Request, session: BatchPage, month: str) -> Response:
 @router.get("/batches/{month}/status.json")
 def batch_status(request: Request, session: BatchPage, month: str) -> Response:
     """The progress as JSON for the progress box."""
-    return JSONResponse(progress(runner_of(request), _month(month)))
+    return JSONResponse(progress(request, session.principal, _month(month)))
 
 
 # -- statistics -------------------------------------------------------------------------------
@@ -234,23 +213,10 @@ def download_stats(request: Request, session: StatsPage, month: str) -> Response
 def download_pushes(
     request: Request, session: Annotated[Session, Depends(viewer_in("district"))], month: str
 ) -> Response:
-    """The month's push export of the district's people (names masked) as ``.xlsx``."""
+    """The month's push export of the district's people (names masked), from the API's export
+    (which audits the read)."""
     month = _done_month(request, month)
-    roster = request.app.state.roster
-    mine = {
-        r.laborer.laborer_id
-        for r in roster.load_all()
-        if r.laborer.district == session.principal.district
-    }
-    rows = [
-        row
-        for row in export_rows(runner_of(request), month)
-        if row[HEADERS.index("人员编号")] in mine
-    ]
-    audit.record(
-        redis_of(request), session.principal, "export", detail=month, prefix=prefix_of(request)
-    )
-    return _download(to_xlsx(rows), f"pushes-{month}.xlsx")
+    return batches_api.export(request, session.principal, month, format="xlsx", township=None)
 
 
 __all__ = ["progress", "router"]

@@ -13,10 +13,10 @@ from html import escape
 
 from markupsafe import Markup
 
-_BAR_H = 22
-_GAP = 8
-_LABEL_W = 150
-_VALUE_W = 70
+_BAR_H = 30
+_GAP = 10
+_LABEL_W = 190
+_VALUE_W = 150
 _WIDTH = 640
 _COLORS = ("#1659a6", "#b3261e", "#1d7a3a", "#9a5b00", "#6b3fa0", "#00727a")
 
@@ -58,10 +58,11 @@ def bar_chart(
     for i, bar in enumerate(items):
         y = _GAP + i * (_BAR_H + _GAP)
         w = max(0.0, min(bar.value / top, 1.0)) * span
-        mid = y + _BAR_H / 2 + 4
-        label = bar.label if len(bar.label) <= 11 else bar.label[:10] + "…"
+        mid = y + _BAR_H / 2 + 6
+        label = bar.label if len(bar.label) <= 10 else bar.label[:9] + "…"
         parts.append(
-            f'<text x="{_LABEL_W - 6}" y="{mid:.0f}" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{_LABEL_W - 8}" y="{mid:.0f}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{_LABEL_W}" y="{y}" width="{span}" height="{_BAR_H}" fill="#eef2f6"/>'
             f'<rect x="{_LABEL_W}" y="{y}" width="{w:.1f}" height="{_BAR_H}" fill="{fill}">'
             f"<title>{escape(bar.label)}：{escape(bar.text)}</title></rect>"
             f'<text x="{_LABEL_W + w + 6:.1f}" y="{mid:.0f}">{escape(bar.text)}</text>'

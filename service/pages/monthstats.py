@@ -18,6 +18,7 @@ from fastapi import Request
 
 from features.laborer import TIER_NAMES
 from service.batch import BatchRunner
+from service.cli.batch_cmd import runner_for
 from service.keys import Principal
 
 CONGESTED_TOP = 10
@@ -25,8 +26,7 @@ CONGESTED_TOP = 10
 
 def runner_of(request: Request) -> BatchRunner:
     """The batch runner of the app's Redis and settings."""
-    settings = request.app.state.settings
-    return BatchRunner(request.app.state.redis, prefix=settings.key_prefix)
+    return runner_for(request.app.state.redis, request.app.state.settings)
 
 
 def months_with_batches(runner: BatchRunner, today: dt.date) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from service.pages import batches, posts
+from service.pages import batches, district, followups, people, posts
 from service.pages import session as sessions
 from service.pages.common import (
     HOME,
@@ -66,7 +66,14 @@ def _login_page(request: Request, *, error: str = "", status: int = 200) -> Resp
 
 @router.get("/login")
 def login_form(request: Request) -> Response:
-    """The login page: one field for the API key."""
+    """The login page: one field for the API key (a live session goes straight home)."""
+    found = sessions.load_session(
+        redis_of(request),
+        request.cookies.get(sessions.SESSION_COOKIE),
+        prefix=prefix_of(request),
+    )
+    if found is not None:
+        return RedirectResponse(HOME.get(found.principal.role, "/"), status_code=303)
     return _login_page(request)
 
 
@@ -115,7 +122,7 @@ def logout(request: Request, session: Poster) -> Response:
     return response
 
 
-for _part in (posts, batches):
+for _part in (people, followups, posts, district, batches):
     router.include_router(_part.router)
 
 __all__ = ["router"]
