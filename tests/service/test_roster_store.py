@@ -267,6 +267,12 @@ def test_load_all_returns_everyone_and_refreshes_after_a_change(
     again = roster.load_all()
     assert again is not first
     assert next(r for r in again if r.laborer.laborer_id == lid(LI)).laborer.difficulty
+    # the two people who did not change are reused, not parsed again
+    unchanged = {r.laborer.laborer_id: r for r in first if r.laborer.laborer_id != lid(LI)}
+    assert all(
+        unchanged[r.laborer.laborer_id] is r for r in again if r.laborer.laborer_id in unchanged
+    )
+    assert [r.laborer.laborer_id for r in again] == sorted(r.laborer.laborer_id for r in again)
 
 
 def test_a_second_store_with_another_prefix_does_not_see_the_first(
