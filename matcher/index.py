@@ -8,8 +8,8 @@ index holds what the hard rules and the soft signals read, per post (``m`` posts
   ordinals), ``suspended``, ``boost``, ``pay`` and ``freshness`` (signals in [0, 1]);
 - ``reach`` (bool, townships+1 × m): whom a 公益性岗位 or 定向招聘 post may reach, by the
   person's township row (the last row is "unknown township"); every other post reaches all;
-- ``minutes`` and ``commute_signal`` (float32, places × m): the commute from every place to
-  every post (0 for 居家就业), and ``near_home`` (bool) where it is at most 30 minutes;
+- ``minutes`` and ``commute_signal`` (float32, places+1 × m): the commute from every place
+  (the last row: place unknown, infinitely far) to every post (0 for 居家就业), and ``near_home`` (bool) where it is at most 30 minutes;
 - ``cert_required`` (float32, m × C): the certificates each post requires;
 - ``post_skills`` (csr, m × S): the lexicon skills each post names; ``text_t`` (csr, F × m):
   the post side of the text signal (see :mod:`matcher.signals`), and ``text_rows``
@@ -252,9 +252,13 @@ class PostIndex:
         )
         reach = _reach(ordered, agreements, today, places, gaz)
         home = kind == kind_code[HOME_BASED]
-        minutes = places.minutes[:, place]  # (P, m), a fresh C-ordered array
+        # (P + 1, m): the last row is a person whose place is unknown, who reaches no post
+        # by commute (only home-based work).
+        minutes = np.vstack([places.minutes[:, place], np.full((1, m), np.inf, dtype=np.float32)])
         minutes[:, home] = 0.0
-        signal = commute_signal(places.minutes)[:, place]
+        signal = np.vstack(
+            [commute_signal(places.minutes)[:, place], np.zeros((1, m), dtype=np.float32)]
+        )
         signal[:, home] = 1.0
         certs = [post_certificates(p) for p in ordered]
         cert_names = tuple(sorted(set().union(*certs))) if certs else ()

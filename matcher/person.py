@@ -32,7 +32,7 @@ class Seeker:
     laborer_id: str
     age: int
     district: str
-    origin: int  # row of Places
+    origin: int  # row of Places (Places.unknown when the place is not known)
     township_row: int  # row of PostIndex.reach
     tolerance: float  # minutes
     accepts_lodging: bool
@@ -80,7 +80,7 @@ def seeker_of(laborer: Laborer, index: PostIndex, *, today: dt.date) -> Seeker:
         laborer_id=laborer.laborer_id,
         age=age,
         district=laborer.district,
-        origin=places.index_of(laborer.district, laborer.township_code) % len(places),
+        origin=places.index_of(laborer.district, laborer.township_code),
         township_row=index.township_row(laborer.township_code),
         tolerance=tolerance,
         accepts_lodging=laborer.accepts_lodging,

@@ -37,7 +37,8 @@ def test_arrays_hold_ages_places_and_certificates() -> None:
     assert index.cert_required[ra].sum() == 1
     assert index.cert_required[rb].sum() == 0
     assert index.places.districts[index.place[rb]] == "朝阳区"
-    assert index.minutes.shape == (len(index.places), 2)
+    assert index.minutes.shape == (len(index.places) + 1, 2)
+    assert np.isinf(index.minutes[index.places.unknown]).all()
     assert index.post_skills.shape[0] == 2
 
 

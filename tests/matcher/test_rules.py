@@ -210,3 +210,11 @@ def test_lean_eligible_mask_equals_the_and_of_every_rule() -> None:
     lean = eligible(arrays, index, today=TODAY)
     assert np.array_equal(lean, passes_all(rule_masks(arrays, index, today=TODAY)))
     assert lean.any()
+
+
+def test_a_person_whose_place_is_unknown_reaches_only_home_based_work() -> None:
+    home = make_post(kind="居家就业", title="手工编织")
+    near = make_post()
+    index = build(home, near)
+    person = dataclasses.replace(make_laborer(), district="不存在区", township_code="")
+    assert referred(person, index) == {home.post_id}
