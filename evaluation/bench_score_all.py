@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import resource
 import time
 
@@ -47,13 +48,13 @@ def reference(
     return time.perf_counter() - start, top
 
 
-def wanting_work(laborers: list[Laborer], n: int, today: object) -> list[Laborer]:
+def wanting_work(laborers: list[Laborer], n: int, today: dt.date) -> list[Laborer]:
     """``n`` people of working age marked as without work and wanting a job."""
     limits = AgeLimits()
     base = [
         dataclasses.replace(p, employment="无业", wants_job=True)
         for p in laborers
-        if excluded_reason(p, today, limits) is None  # type: ignore[arg-type]
+        if excluded_reason(p, today, limits) is None
     ]
     out = list(base[:n])
     round_no = 1
