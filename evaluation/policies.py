@@ -14,10 +14,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from catalogue.models import Agreement, Post
-from evaluation.simulate import Push
+from evaluation.simulate import Push, TakeModel, take_features, take_probability
 from features.eligibility import AgeLimits, no_push_reason
 from features.laborer import Laborer
 from features.tiers import TierRules, assess_tier, load_tier_rules
+from matcher.bulk import score_all
 from matcher.index import PostIndex
 from matcher.plan import MonthPlan, plan_month
 from matcher.weights import DEFAULT_WEIGHTS, Weights
@@ -87,4 +88,43 @@ class BatchPolicy:
         return [Push(p.laborer_id, p.post_id, p.rank, p.score) for p in plan.pushes]
 
 
-__all__ = ["UNCAPPED", "BatchPolicy"]
+def relevant_posts(
+    laborers: Sequence[Laborer],
+    posts: Sequence[Post],
+    agreements: Sequence[Agreement],
+    *,
+    day: dt.date,
+    model: TakeModel | None = None,
+    threshold: float = 0.5,
+    k: int = 100,
+) -> dict[str, set[str]]:
+    """The posts each person would take up by the simulation's truth, among those they may get.
+
+    A post is relevant to a person when the hard rules allow it (it is among the person's
+    eligible posts, the ``k`` best by the matcher's score when there are more) and the take-up
+    model gives it a probability of at least ``threshold``. This is the ``relevant`` argument
+    of :func:`evaluation.metrics.month_metrics` for a recall against everything that could
+    have been pushed; with ``k`` at least the number of posts, it does not depend on the
+    matcher's ranking at all.
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    index = PostIndex.build(posts, agreements, {}, today=day)
+    candidates = score_all(laborers, index, k=k, today=day)
+    pairs: list[tuple[Laborer, Post]] = []
+    for i, laborer in enumerate(laborers):
+        for row in candidates.rows[i].tolist():
+            if row < 0:
+                break
+            pairs.append((laborer, index.posts[row]))
+    if not pairs:
+        return {}
+    probability = take_probability(take_features(pairs, today=day), model or TakeModel())
+    relevant: dict[str, set[str]] = {}
+    for (laborer, post), p in zip(pairs, probability.tolist(), strict=True):
+        if p >= threshold:
+            relevant.setdefault(laborer.laborer_id, set()).add(post.post_id)
+    return relevant
+
+
+__all__ = ["UNCAPPED", "BatchPolicy", "relevant_posts"]

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from evaluation.metrics import month_metrics
-from evaluation.policies import UNCAPPED, BatchPolicy
-from evaluation.simulate import simulate_months
+from evaluation.policies import UNCAPPED, BatchPolicy, relevant_posts
+from evaluation.simulate import Push, simulate_months
 from evaluation.synth import ParsedWorld, generate_world, parse_world
 from features.eligibility import AgeLimits, no_push_reason
 from tests.factories import TODAY
@@ -64,3 +64,30 @@ def test_without_caps_pushes_crowd_more(world: ParsedWorld) -> None:
 def test_a_non_positive_cap_is_refused(world: ParsedWorld) -> None:
     with pytest.raises(ValueError, match="cap_multiple"):
         BatchPolicy(world.agreements, cap_multiple=0)
+
+
+def test_relevant_posts_are_eligible_posts_the_truth_says_would_be_taken(
+    world: ParsedWorld,
+) -> None:
+    everything = relevant_posts(
+        world.laborers, world.posts, world.agreements, day=TODAY, threshold=0
+    )
+    likely = relevant_posts(world.laborers, world.posts, world.agreements, day=TODAY)
+    assert likely
+    for laborer_id, post_ids in likely.items():
+        assert post_ids <= everything[laborer_id]
+    # Only people who need work have eligible posts.
+    seekers = {
+        p.laborer_id for p in world.laborers if no_push_reason(p, TODAY, AgeLimits()) is None
+    }
+    assert set(everything) <= seekers
+    # Recall against this truth is a real measure: below 1 for the batch's few pushes.
+    policy = BatchPolicy(world.agreements)
+    results = simulate_months(world.laborers, world.posts, policy, start=TODAY, months=1, seed=3)
+    pushes = [Push(p.laborer_id, p.post_id, p.rank, p.score) for p in policy.plans[0].pushes]
+    seeking = [p for p in world.laborers if p.laborer_id in seekers]
+    open_posts = [q for q in world.posts if q.places_left > 0]
+    m = month_metrics(results[0], pushes, seeking, open_posts, relevant=likely)
+    assert 0 < m.recall_at_k < 1
+    with pytest.raises(ValueError, match="threshold"):
+        relevant_posts(world.laborers, world.posts, world.agreements, day=TODAY, threshold=2)
