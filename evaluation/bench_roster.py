@@ -5,7 +5,9 @@ each format the benchmark writes the file, times merely reading it (``read_table
 fresh embedded Redis, times the import end to end (read, validate, tier, verify and write in
 one MULTI/EXEC), and prints rows per second and the ratio of the import's time to the reading
 time measured in the same run (absolute times are noisy on a shared machine; the ratio less
-so). Peak memory is measured in a second import of the same file under ``tracemalloc`` (which
+so). On a machine shared with other work, wall time also counts waiting for a core: the
+CPU seconds of this process and of the Redis server during the import are printed too, and
+rows per CPU-second is the figure least disturbed by neighbours. Peak memory is measured in a second import of the same file under ``tracemalloc`` (which
 slows Python down, so it is not timed), beside the process's peak RSS.
 
 Run: ``python -m evaluation.bench_roster [--rows 100000]``.
@@ -51,6 +53,12 @@ def _import(client: redis.Redis, data: bytes, name: str) -> ImportOutcome:
     )
 
 
+def _server_cpu(client: redis.Redis) -> float:
+    """CPU seconds the Redis server has used so far (user + system, main thread and children)."""
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
 def bench_file(path: Path, folder: Path) -> dict[str, float]:
     """Read, import (timed), load back, and import again under tracemalloc (peak memory)."""
     data = path.read_bytes()
@@ -64,9 +72,13 @@ def bench_file(path: Path, folder: Path) -> dict[str, float]:
     client = redis.Redis(unix_socket_path=str(socket))
     try:
         gc.collect()
+        server0 = _server_cpu(client)
+        cpu0 = time.process_time()
         start = time.perf_counter()
         outcome = _import(client, data, path.name)
         import_s = time.perf_counter() - start
+        client_cpu = time.process_time() - cpu0
+        server_cpu = _server_cpu(client) - server0
         if not outcome.written or outcome.summary.created != n:
             raise RuntimeError(f"import failed: {outcome.summary} {outcome.errors[:3]}")
         gc.collect()
@@ -94,6 +106,8 @@ def bench_file(path: Path, folder: Path) -> dict[str, float]:
         "ratio": import_s / read_s,
         "peak_mib": peak / 2**20,
         "load_all_s": load_s,
+        "client_cpu_s": client_cpu,
+        "server_cpu_s": server_cpu,
     }
 
 
@@ -113,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'format':<6} {'rows':>8} {'MiB':>5} {'read s':>7} {'import s':>9} {'rows/s':>8}"
-        f" {'import/read':>11} {'peak MiB':>9} {'load_all s':>10} {'aim rows/s':>10}",
+        f" {'import/read':>11} {'peak MiB':>9} {'load_all s':>10} {'aim rows/s':>10}"
+        f" {'cpu s py+redis':>15} {'rows/cpu-s':>10}",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{fmt:<6} {r['rows']:>8,.0f} {r['bytes'] / 2**20:>5.1f} {r['read_s']:>7.2f}"
                 f" {r['import_s']:>9.2f} {r['rows_per_s']:>8,.0f} {r['ratio']:>11.1f}"
-                f" {r['peak_mib']:>9.0f} {r['load_all_s']:>10.2f} {AIMS[fmt]:>10,}",
+                f" {r['peak_mib']:>9.0f} {r['load_all_s']:>10.2f} {AIMS[fmt]:>10,}"
+                f" {r['client_cpu_s']:>7.2f}+{r['server_cpu_s']:<7.2f}"
+                f" {r['rows'] / (r['client_cpu_s'] + r['server_cpu_s']):>10,.0f}",
                 flush=True,
             )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
