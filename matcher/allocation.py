@@ -9,22 +9,24 @@ A. **Top-k, then greedy by score.** First what a plain top-k gives: everyone pro
    (:func:`top_k_capped`). Then every other candidate, best score first, is taken while its
    person is under quota and its post under cap. Since no later stage takes anyone's last push
    away, everyone the plain top-k serves stays served.
-B. **Coverage repair.** For each person left with no push, search an alternating path
-   (Kuhn's augmenting-path search): take a full post from its holder, who moves to another post
-   of theirs with room, or simply gives it up when they hold two or more. When no person
-   without a push has such a path, the number of people with at least one push is the largest
-   the caps allow (Berge: a matching is maximum iff no augmenting path exists; it is the max
-   flow source → person (1) → post (cap) → sink, which the tests check against scipy's).
-C. **The floor.** Each difficulty person under the floor (two) searches the same paths, where a
-   holder gives a post up only if they keep one (a difficulty person: two); where none exists,
-   the cap gives way: they get their best remaining candidate even at its cap (never a post
-   with no place left), and the push is reported in :attr:`Allocation.overflows`.
-D. **Quota fill.** Everyone still under quota searches paths that end at a post with room (no
-   one gives up a push), so the total number of pushes is as large as the caps allow.
+B. **Coverage repair.** People left with no push get one along alternating paths: take a full
+   post from its holder, who moves to another post of theirs with room, or simply gives it up
+   when they hold two or more. All paths at once, as a maximum flow in the residual network
+   of the allocation (scipy's Dinic, see :meth:`_State.run_stage`): afterwards no such path is
+   left, so the number of people with at least one push is the largest the caps allow (Berge;
+   the tests check it against the max flow source → person (1) → post (cap) → sink).
+C. **The floor.** Difficulty persons under the floor (two) get pushes along the same paths,
+   where a holder gives a post up only if they keep one (a difficulty person: two); where no
+   path is left, the cap gives way: they get the candidate least crowded for its cap (never a
+   post with no place left), and the push is reported in :attr:`Allocation.overflows`.
+D. **Quota fill.** Everyone under quota gets pushes along paths that end at a post with room
+   (no one gives one up), so the total number of pushes is as large as the caps allow.
 
-Stages C–D never take a person below one push (or a difficulty person below the floor), so what
-an earlier stage secured holds. The result depends only on the inputs: ties break by person,
-then by candidate rank.
+No path starts anywhere but at a person short of the stage's goal, so nobody loses their last
+push in B–D (or a difficulty person their floor in C–D), and what an earlier stage secured
+holds. Stage A settles which posts go where by score; B–D change only what they must. The
+result depends only on the inputs (ties break by person, then by candidate rank; the flow is
+deterministic).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_flow
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -101,17 +105,21 @@ def post_caps(places_left: npt.ArrayLike, cap_multiple: float) -> IntArray:
 class _State:
     """Mutable bookkeeping of the allocation while it is built (lists for speed)."""
 
-    def __init__(self, cands: list[list[int]], quota: list[int], cap: list[int]) -> None:
+    def __init__(
+        self,
+        cands: list[list[int]],
+        quota: list[int],
+        cap: list[int],
+        grid: IntArray | None = None,
+    ) -> None:
         self.cands = cands
+        self.grid = grid if grid is not None else np.full((len(cands), 0), -1, np.int32)
         self.quota = quota
         self.cap = cap
         self.held: list[list[int]] = [[] for _ in cands]
         self.count = [0] * len(cands)
         self.holders: list[list[int]] = [[] for _ in cap]
         self.load = [0] * len(cap)
-        self.pstamp = [0] * len(cands)
-        self.jstamp = [0] * len(cap)
-        self.phase = 0
         self.overflows: list[Overflow] = []
 
     def take(self, person: int, post: int) -> None:
@@ -126,88 +134,71 @@ class _State:
         self.load[post] -= 1
         self.count[person] -= 1
 
-    def search(self, source: int, keep: list[int] | None) -> bool:
-        """Find and apply an alternating path giving ``source`` one more push.
-
-        A path ends at a post with room, or (when ``keep`` is given) at a holder who holds more
-        than ``keep`` of theirs and gives the post up. Marks of the current phase persist, so a
-        failed search costs nothing twice within a phase.
-        """
-        phase = self.phase
-        cands, held, holders = self.cands, self.held, self.holders
-        load, cap, count = self.load, self.cap, self.count
-        pstamp, jstamp = self.pstamp, self.jstamp
-        pstamp[source] = phase
-        # frame: [person, next candidate, post released (−1 for source), post scanned, holder idx]
-        stack: list[list[int]] = [[source, 0, -1, -1, 0]]
-        while stack:
-            frame = stack[-1]
-            person = frame[0]
-            scanned = frame[3]
-            if scanned >= 0:
-                pushed = False
-                owners = holders[scanned]
-                while frame[4] < len(owners):
-                    other = owners[frame[4]]
-                    frame[4] += 1
-                    if pstamp[other] == phase:
-                        continue
-                    pstamp[other] = phase
-                    if keep is not None and count[other] > keep[other]:
-                        self.release(other, scanned)
-                        self._apply(stack, None)
-                        return True
-                    stack.append([other, 0, scanned, -1, 0])
-                    pushed = True
-                    break
-                if pushed:
-                    continue
-                frame[3] = -1
-            mine = held[person]
-            options = cands[person]
-            advanced = False
-            while frame[1] < len(options):
-                post = options[frame[1]]
-                frame[1] += 1
-                if jstamp[post] == phase or post in mine:
-                    continue
-                jstamp[post] = phase
-                if load[post] < cap[post]:
-                    self._apply(stack, post)
-                    return True
-                frame[3] = post
-                frame[4] = 0
-                advanced = True
-                break
-            if not advanced:
-                stack.pop()
-        return False
-
-    def _apply(self, stack: list[list[int]], free_post: int | None) -> None:
-        # Each person on the path releases the post it entered by and takes the one it scanned;
-        # the last takes the free post (or, after a donor gave it up, the post it scanned).
-        for depth, frame in enumerate(stack):
-            person, released, scanned = frame[0], frame[2], frame[3]
-            last = depth == len(stack) - 1
-            target = free_post if (last and free_post is not None) else scanned
-            if released >= 0:
-                self.release(person, released)
-            self.take(person, target)
-
     def run_stage(self, targets: list[int], goal: list[int], keep: list[int] | None) -> None:
-        """Augment ``targets`` toward ``goal`` in phases until a phase finds no path."""
-        pending = [p for p in targets if self.count[p] < goal[p]]
-        while pending:
-            self.phase += 1
-            progress = False
-            for person in pending:
-                # Marks are kept after a success too (a later failure in this phase may then be
-                # a false negative); a phase without success had none, so its failures are true.
-                while self.count[person] < goal[person] and self.search(person, keep):
-                    progress = True
-            pending = [p for p in pending if self.count[p] < goal[p]]
-            if not progress:
-                break
+        """Give ``targets`` as many pushes toward ``goal`` as alternating paths allow.
+
+        The residual network of the current allocation: source → each target (its deficit),
+        person → post for a candidate not held (1), post → person for a post held (1: the
+        holder may release it to move on), post → sink (room left), and, with ``keep``,
+        person → sink (pushes above ``keep``: the holder may give one up). A maximum flow
+        (scipy's Dinic) is a set of augmenting paths none of which starts from anyone but a
+        target, so nobody loses their last push; at a maximum flow no path is left (max-flow
+        min-cut), which is the stage's guarantee.
+        """
+        count = np.asarray(self.count, dtype=np.int64)
+        load = np.asarray(self.load, dtype=np.int64)
+        cap = np.asarray(self.cap, dtype=np.int64)
+        want = np.zeros(len(count), dtype=np.int64)
+        targets_arr = np.asarray(targets, dtype=np.int64)
+        want[targets_arr] = np.maximum(
+            np.asarray(goal, np.int64)[targets_arr] - count[targets_arr], 0
+        )
+        if not want.any():
+            return
+        n, posts = len(count), len(cap)
+        source, sink = n + posts, n + posts + 1
+        grid = self.grid  # (n, m) candidate post rows, −1 where unusable
+        person_of, column = np.nonzero(grid >= 0)
+        post_of = grid[person_of, column].astype(np.int64)
+        pairs_held = [(p, j) for p, mine in enumerate(self.held) for j in mine]
+        held_keys = np.asarray([p * posts + j for p, j in pairs_held], dtype=np.int64)
+        is_held = np.isin(person_of * posts + post_of, held_keys)
+        parts_src = [
+            np.full(int((want > 0).sum()), source),
+            np.where(is_held, n + post_of, person_of),
+        ]
+        parts_dst = [np.flatnonzero(want > 0), np.where(is_held, person_of, n + post_of)]
+        parts_w = [want[want > 0], np.ones(len(person_of), dtype=np.int64)]
+        if keep is not None:
+            spare = count - np.asarray(keep, dtype=np.int64)
+            donors = np.flatnonzero(spare > 0)
+            parts_src.append(donors)
+            parts_dst.append(np.full(len(donors), sink))
+            parts_w.append(spare[donors])
+        room = np.flatnonzero(load < cap)
+        parts_src.append(n + room)
+        parts_dst.append(np.full(len(room), sink))
+        parts_w.append((cap - load)[room])
+        src = np.concatenate(parts_src)
+        dst = np.concatenate(parts_dst)
+        weight = np.concatenate(parts_w)
+        size = n + posts + 2
+        graph = csr_matrix(
+            (weight.astype(np.int32), (src, dst)),
+            shape=(size, size),
+        )
+        flow = maximum_flow(graph, source, sink).flow.tocoo()
+        moved = flow.data > 0
+        rows_, cols_ = flow.row[moved], flow.col[moved]
+        # Releases first, then takes: each person on a path gives up one post and takes one.
+        release = (rows_ >= n) & (rows_ < n + posts) & (cols_ < n)
+        for post, person in zip(
+            (rows_[release] - n).tolist(), cols_[release].tolist(), strict=True
+        ):
+            self.release(person, post)
+        take = (rows_ < n) & (cols_ >= n) & (cols_ < n + posts)
+        for person, post in zip(rows_[take].tolist(), (cols_[take] - n).tolist(), strict=True):
+            self.take(person, post)
 
 
 def allocate(
@@ -261,7 +252,7 @@ def allocate(
     valid = _distinct(rows, posts)
     masked = np.where(valid, rows, -1).astype(np.int32)
     cand_rows = [[j for j in row if j >= 0] for row in masked.tolist()]
-    state = _State(cand_rows, quota_arr.tolist(), cap_arr.tolist())
+    state = _State(cand_rows, quota_arr.tolist(), cap_arr.tolist(), masked)
 
     # Stage A: the plain top-k's pushes (each post keeps its best proposals), then greedy by
     # score over every other usable candidate.
@@ -287,13 +278,18 @@ def allocate(
     short = [i for i in everyone if floor[i] > 0]
     state.run_stage(short, floor, [max(1, f) for f in floor])
     for person in short:
-        for post in cand_rows[person]:
-            if state.count[person] >= floor[person]:
+        while state.count[person] < floor[person]:
+            options = [
+                (state.load[post] / cap[post], rank, post)
+                for rank, post in enumerate(cand_rows[person])
+                if cap[post] > 0 and post not in state.held[person]
+            ]
+            if not options:
                 break
-            if post not in state.held[person] and cap[post] > 0:
-                if state.load[post] >= cap[post]:
-                    state.overflows.append(Overflow(person, post))
-                state.take(person, post)
+            _, _, post = min(options)  # the least crowded for its cap, then the best ranked
+            if state.load[post] >= cap[post]:
+                state.overflows.append(Overflow(person, post))
+            state.take(person, post)
     # Stage D: fill quotas where room remains.
     state.run_stage(everyone, quota, None)
 

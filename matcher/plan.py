@@ -9,6 +9,7 @@ follow-up list. The batch runner in ``service`` stores and commits it.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +78,8 @@ class MonthPlan:
     follow_up: tuple[FollowUp, ...]
     not_needed: Mapping[str, int]  # why the others get none: reason → people
     loads: Mapping[str, int] = field(default_factory=dict)  # post_id → pushes (pushed posts)
+    # Seconds spent in each step (score, allocate, explain, follow_up), for the benchmark.
+    timings: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     def pushes_of(self, laborer_id: str) -> list[PlannedPush]:
         """The pushes planned for one person, best first."""
@@ -138,6 +141,8 @@ def plan_month(
         for lab in needing
     ]
     floors = [difficulty_floor if lab.difficulty else 0 for lab in needing]
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
     candidates = score_all(
         needing,
         index,
@@ -147,8 +152,13 @@ def plan_month(
         limits=limits,
         exclude=exclude,
     )
+    timings["score"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     caps = post_caps(index.places_left, cap_multiple)
     result = allocate(candidates.rows, candidates.scores, quota_list, caps, floors=floors)
+    timings["allocate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    timings["follow_up"] = 0.0
     chosen_rows = result.post_rows(candidates.rows)
     chosen_scores = result.post_scores(candidates.scores)
     overflow_set = {(o.person, o.post_row) for o in result.overflows}
@@ -202,7 +212,9 @@ def plan_month(
         if tier in ("key", "special") or laborer.difficulty:
             suggestions: tuple[str, ...] = ()
             if training and laborer.wants_training:
+                started = time.perf_counter()
                 suggestions = _training(laborer, index, today=today, limits=limits, weights=weights)
+                timings["follow_up"] += time.perf_counter() - started
             follow_up.append(
                 FollowUp(
                     laborer_id=laborer.laborer_id,
@@ -224,6 +236,7 @@ def plan_month(
         follow_up=tuple(follow_up),
         not_needed=dict(sorted(not_needed.items())),
         loads=loads,
+        timings=timings,
     )
 
 

@@ -414,6 +414,7 @@ class BatchRunner:
         self.lock_ttl_ms = lock_ttl_ms
         self.progress_stream = progress_stream
         self.timings = Timings()
+        self.plan_timings: dict[str, float] = {}
 
     def state(self, month: str) -> str | None:
         """planned / committing / done, or None for a month never planned."""
@@ -464,6 +465,7 @@ class BatchRunner:
                     k=settings.k,
                 )
                 timings["plan"] = time.perf_counter() - t_plan
+                self.plan_timings = dict(plan.timings)
                 t_store = time.perf_counter()
                 self._store_plan(month, plan, data, lock)
                 timings["store"] = time.perf_counter() - t_store
