@@ -202,12 +202,15 @@ def referrals(
         exclude=declined,
     )
     audit.record(state.redis, caller, "referrals", laborer_id=laborer_id, prefix=_prefix(request))
-    posts = {p.post_id: p for p in index.posts}
+
+    def post(post_id: str) -> Any:
+        return index.posts[index.row_of(post_id)]
+
     return {
         "laborer_id": laborer_id,
         "reason": result.reason,
         "referrals": [
-            post_json(posts[r.post_id], today)
+            post_json(post(r.post_id), today)
             | {"score": round(r.score, 4), "reasons": list(r.reasons), "signals": r.signals}
             for r in result.referrals
         ],
@@ -215,8 +218,8 @@ def referrals(
         "near_misses": [
             {
                 "post_id": m.post_id,
-                "title": posts[m.post_id].title,
-                "employer": posts[m.post_id].employer,
+                "title": post(m.post_id).title,
+                "employer": post(m.post_id).employer,
                 "missing": m.missing,
                 "training": m.training,
                 "score": m.score,
