@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
+import pydantic
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -28,7 +29,7 @@ from service.pages.common import PageRoute, Poster, flash, render, today_of, vie
 from service.pages.history import ACTION_NAMES, RULE_NAMES, push_history
 from service.pages.session import Session
 from service.problems import Problem
-from service.roster_store import RosterError, RosterStore
+from service.roster_store import STATUS_CHANGES, RosterError, RosterStore
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PersonPage = Annotated[Session, Depends(viewer_in("counselor", "district"))]
@@ -163,6 +164,7 @@ def _person_page(
         outcome_kinds=OUTCOMES,
         tiers=[(t, TIER_NAMES[t]) for t in TIERS],
         pushes=push_history(request, laborer_id),
+        status_changes=list(STATUS_CHANGES),
     )
 
 
@@ -241,4 +243,61 @@ def override_tier(
         return _back(laborer_id)
     done = f"帮扶级别已调整为{TIER_NAMES[chosen]}。" if chosen else "已恢复按规则计算的帮扶级别。"
     flash(request, done)
+    return _back(laborer_id)
+
+
+# -- roster actions ------------------------------------------------------------------------------
+
+
+_ACTION_DONE = {
+    "registration": "已记录就业登记。",
+    "status": "已记录状态变化。",
+    "confirmation": "已记录收回“暂无就业意愿”签字确认。",
+    "difficulty": "已更新就业困难人员认定。",
+}
+
+
+@router.post("/people/{laborer_id}/actions/{action}")
+def roster_action(
+    request: Request,
+    session: Poster,
+    laborer_id: str,
+    action: str,
+    kind: Annotated[str, Form(max_length=10)] = "",
+    certificate: Annotated[str, Form(max_length=40)] = "",
+    status: Annotated[str, Form(max_length=10)] = "",
+    confirmed: Annotated[str, Form(max_length=3)] = "",
+    reason: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The roster actions of DESIGN §4 through the API's own functions: a registration, a
+    status change, the signed confirmation collected, and (a district) a difficulty decision."""
+    who, today = session.principal, today_of(request)
+    if action not in _ACTION_DONE:
+        raise Problem(404, "未找到", "没有这个办理事项。")
+    if action == "difficulty" and who.role != "district":
+        raise Problem(403, "无权办理", "就业困难人员由区人社局认定或撤销。")
+    try:
+        if action == "registration":
+            body = laborers.RegistrationIn(kind=kind, certificate=certificate)  # type: ignore[arg-type]
+            laborers.record_registration(request, who, today, laborer_id, body)
+        elif action == "status":
+            change = laborers.StatusIn(status=status, reason=reason)  # type: ignore[arg-type]
+            laborers.change_status(request, who, today, laborer_id, change)
+        elif action == "confirmation":
+            laborers.confirmation_collected(request, who, today, laborer_id, None)
+        else:
+            decision = laborers.DifficultyIn(confirmed=confirmed == "yes", reason=reason)
+            laborers.set_difficulty(request, who, today, laborer_id, decision)
+    except Problem as exc:
+        if exc.status == 404:
+            raise
+        flash(request, f"未办理：{exc.detail}")
+        return _back(laborer_id)
+    except RosterError as exc:
+        flash(request, f"未办理：{exc}")
+        return _back(laborer_id)
+    except pydantic.ValidationError:
+        flash(request, "未办理：请选择办理类型并填写原因后再提交。")
+        return _back(laborer_id)
+    flash(request, _ACTION_DONE[action])
     return _back(laborer_id)

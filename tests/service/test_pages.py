@@ -669,3 +669,38 @@ def test_a_bad_month_is_refused_in_chinese(login_as: Login) -> None:
 def test_a_counselor_cannot_start_a_batch(login_as: Login) -> None:
     web = login_as("counselor", district="通州区", township="永乐店镇")
     assert web.get("/batches").status_code == 403
+
+
+def test_a_counselor_records_a_registration_and_a_status_change(
+    login_as: Login, township: dict[str, object], store: redis.Redis
+) -> None:
+    welder = township["welder"]
+    lid = welder.laborer_id  # type: ignore[attr-defined]
+    web = login_as("counselor", district="通州区", township="永乐店镇")
+    page = web.get(f"/people/{lid}")
+    assert "需办理转移就业登记" in page.text
+    done = web.post(
+        f"/people/{lid}/actions/registration",
+        data={"csrf": csrf_of(page.text), "kind": "转移就业登记", "certificate": "TZ2026-001"},
+    )
+    assert "已记录就业登记" in done.text
+    assert RosterStore(store, secret=SECRET).get(lid).laborer.registration == "转移就业登记"  # type: ignore[union-attr]
+    moved = web.post(
+        f"/people/{lid}/actions/status",
+        data={"csrf": csrf_of(page.text), "status": "务农", "reason": "回村种植大棚蔬菜"},
+    )
+    assert "已记录状态变化" in moved.text
+    assert "回村种植大棚蔬菜" in moved.text  # the dated history
+    refused = web.post(
+        f"/people/{lid}/actions/difficulty",
+        data={"csrf": csrf_of(page.text), "confirmed": "yes", "reason": "长期失业"},
+    )
+    assert refused.status_code == 403  # a district decides difficulty status
+    district = login_as("district", district="通州区")
+    page = district.get(f"/people/{lid}")
+    confirmed = district.post(
+        f"/people/{lid}/actions/difficulty",
+        data={"csrf": csrf_of(page.text), "confirmed": "yes", "reason": "长期失业"},
+    )
+    assert "已更新就业困难人员认定" in confirmed.text
+    assert RosterStore(store, secret=SECRET).get(lid).laborer.difficulty  # type: ignore[union-attr]
