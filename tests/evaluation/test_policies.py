@@ -19,6 +19,7 @@ def world() -> ParsedWorld:
     return parse_world(generate_world(seed=8, people=500, today=TODAY), secret="s")
 
 
+@pytest.mark.slow
 def test_the_batch_policy_pushes_within_caps_and_meets_the_floor(world: ParsedWorld) -> None:
     policy = BatchPolicy(world.agreements)
     results = simulate_months(world.laborers, world.posts, policy, start=TODAY, months=2, seed=3)
