@@ -119,7 +119,10 @@ def _posts_upload(ctx: Context, args: argparse.Namespace) -> int:
                     "updated": 0,
                     "unchanged": 0,
                     "rejected": 0,
-                    "errors": [{"row": 0, "column": "", "value": "", "message": str(exc)}],
+                    "written": False,
+                    "errors": [{"row": 1, "column": "", "value": "", "message": str(exc)}],
+                    "refused": True,
+                    "dry_run": args.dry_run,
                 }
             )
             return 1

@@ -114,6 +114,7 @@ def test_a_partner_uploads_lists_and_closes_its_posts(
         "updated": 0,
         "unchanged": 0,
         "rejected": 0,
+        "written": True,
         "errors": [],
         "refused": False,
         "dry_run": False,
@@ -160,7 +161,7 @@ def test_an_upload_with_errors_exits_1_and_writes_nothing(
         capsys, "posts", "upload", str(path), "--as", "朝阳区", "--today", TODAY, "--json"
     )
     assert code == 1
-    assert (out["created"], out["rejected"]) == (0, 1)
+    assert (out["created"], out["rejected"], out["written"]) == (0, 1, False)
     [error] = out["errors"]
     assert (error["row"], error["column"], error["value"]) == (3, "岗位类型", "公益性岗位")
     assert sorted(env.keys("*")) == keys_before
