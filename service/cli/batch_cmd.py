@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from features.laborer import TIER_NAMES
 from matcher.plan import parse_month
 from service.batch import (
     BatchBusyError,
@@ -64,26 +65,36 @@ def run_month(
     )
 
 
+def print_month_stats(stats: dict[str, Any]) -> None:
+    """The month's batch figures, in Chinese, for a terminal."""
+    tiers = "，".join(f"{TIER_NAMES.get(t, t)} {n}" for t, n in stats["pushes_by_tier"].items())
+    kinds = "，".join(f"{k} {n}" for k, n in stats["pushes_by_kind"].items())
+    print(f"推送 {stats['pushes']} 条（按帮扶级别：{tiers or '无'}；按岗位类型：{kinds or '无'}）")
+    print(
+        f"就业困难人员 {stats['difficulty_people']} 人，获得两条以上推送 "
+        f"{stats['difficulty_with_two']} 人（{stats['difficulty_share_two']:.1%}；"
+        f"不在岗位不足名单上的 {stats['difficulty_share_two_not_short']:.1%}）；"
+        f"为保底超出上限的推送 {stats['overflows']} 条"
+    )
+    cong = stats["congestion"]
+    print(
+        f"每个空缺的推送数：最多 {cong['per_place_max']}，90分位 {cong['per_place_p90']}；"
+        f"基尼系数 {cong['gini']}，曝光归一化熵 {cong['entropy']}"
+    )
+    if stats["shortage_people"]:
+        print(f"岗位不足名单 {stats['shortage_people']} 人：")
+        for township, reasons in stats["shortage_by_township"].items():
+            print("  " + township + "：" + "，".join(f"{r} {n} 人" for r, n in reasons.items()))
+
+
 def _print_status(status: dict[str, Any]) -> None:
     print(f"{status['month']} 批次：{STATE_NAMES.get(status['state'], status['state'])}")
     print(
-        f"需推送人数 {status['people']}，计划推送 {status['pushes']} 条，已提交 {status['committed_pushes']} 条"
+        f"需推送人数 {status['people']}，计划推送 {status['pushes']} 条，"
+        f"已提交 {status['committed_pushes']} 条"
     )
-    stats = status.get("stats") or {}
-    if stats:
-        print(
-            f"就业困难人员 {stats['difficulty_people']} 人，其中获得两条以上推送 "
-            f"{stats['difficulty_with_two']} 人；超额推送 {stats['overflows']} 条"
-        )
-        cong = stats["congestion"]
-        print(
-            f"每个岗位空缺的推送数：最多 {cong['per_place_max']}，90分位 {cong['per_place_p90']}；"
-            f"基尼系数 {cong['gini']}，曝光熵 {cong['entropy']}"
-        )
-    if status["shortage"]:
-        print(f"岗位不足名单 {len(status['shortage'])} 人：")
-        for township, reasons in (stats.get("shortage_by_township") or {}).items():
-            print("  " + township + "：" + "，".join(f"{r} {n} 人" for r, n in reasons.items()))
+    if status.get("stats"):
+        print_month_stats(status["stats"])
 
 
 def _run(ctx: Context, args: argparse.Namespace) -> int:

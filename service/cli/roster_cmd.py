@@ -134,6 +134,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--xlsx", type=Path, default=None, metavar="OUT.xlsx")
     p.add_argument("--district", default=None, help="只统计一个区")
     p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--month", default=None, metavar="YYYY-MM", help="同时给出该月推送批次的统计")
     add_json_flag(p)
     p.set_defaults(run=run_stats)
 
@@ -328,11 +329,13 @@ def run_stats(ctx: Context, args: argparse.Namespace) -> int:
     day = args.as_of or dt.date.today()
     rows = roster_stats(records, day, limits_of(ctx))
     headers, body = stats_table(rows)
+    batch = _batch_stats(ctx, args.month) if getattr(args, "month", None) else None
     if args.xlsx is not None:
         args.xlsx.write_bytes(rows_to_xlsx(headers, body, sheet="统计表"))
     if args.json:
         print_json(
             {
+                **({"batch": batch} if batch is not None else {}),
                 "as_of": day.isoformat(),
                 "rows": [
                     {
@@ -349,9 +352,28 @@ def run_stats(ctx: Context, args: argparse.Namespace) -> int:
     print("\t".join(headers))
     for line in body:
         print("\t".join(str(v) for v in line))
+    if batch is not None:
+        from service.cli.batch_cmd import print_month_stats
+
+        print_month_stats(batch)
     if args.xlsx is not None:
         print(f"已写入：{args.xlsx}")
     return 0
+
+
+def _batch_stats(ctx: Context, month: str) -> dict[str, Any]:
+    """The month's batch figures (``renggang stats --month``); refuses a month never run."""
+    from matcher.plan import parse_month
+    from service.cli.batch_cmd import runner_for
+
+    try:
+        parse_month(month)
+    except ValueError:
+        raise CliError(f"月份应写作 YYYY-MM（例如 2026-11），而不是 {month!r}", 2) from None
+    status = runner_for(ctx.redis, ctx.settings).status(month)
+    if status["stats"] is None:
+        raise CliError(f"{month} 尚未运行推送批次：请先运行 renggang batch run --month {month}")
+    return {"month": month, "state": status["state"], **status["stats"]}
 
 
 def _stat_keys() -> list[str]:

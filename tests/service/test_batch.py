@@ -260,3 +260,32 @@ def test_chunks_never_split_a_person_and_keep_every_push(counts, size):
     for a in range(len(people)):
         for b in range(a + 1, len(people)):
             assert not people[a] & people[b]
+
+
+def test_stats_with_a_month_adds_the_batch_figures(settings, store, capsys):
+    load_district(store, prefix="st")
+    argv = ["stats", "--month", MONTH, "--json"]
+    assert main_exit(settings, "st", argv) == 1  # no batch yet: a clear refusal
+    assert "batch run" in capsys.readouterr().err
+    run_month(store, _settings(settings, "st"), MONTH)
+    assert main_exit(settings, "st", argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    batch = out["batch"]
+    assert batch["month"] == MONTH
+    assert batch["state"] == "done"
+    assert {
+        "pushes_by_tier",
+        "pushes_by_kind",
+        "difficulty_share_two",
+        "shortage_by_township",
+    } <= set(batch)
+    assert set(batch["congestion"]) == {
+        "gini",
+        "entropy",
+        "per_place_max",
+        "per_place_p90",
+        "posts_pushed",
+    }
+    assert out["rows"]  # the roster statistics are still there
+    assert main_exit(settings, "st", ["stats", "--month", MONTH]) == 0
+    assert "就业困难人员" in capsys.readouterr().out
