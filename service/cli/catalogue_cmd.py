@@ -54,10 +54,15 @@ def _read(path: str, limit: int) -> bytes:
 
 
 def _agreements_add(ctx: Context, args: argparse.Namespace) -> int:
+    inline = args.file.lstrip().startswith(("{", "["))
     try:
-        data = json.loads(_read(args.file, ctx.settings.upload_max_bytes).decode("utf-8-sig"))
+        if inline:
+            data = json.loads(args.file)
+        else:
+            data = json.loads(_read(args.file, ctx.settings.upload_max_bytes).decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CliError(f"“{args.file}”不是有效的 UTF-8 JSON 文件：{exc}", status=1) from None
+        what = "所给 JSON" if inline else f"“{args.file}”"
+        raise CliError(f"{what}不是有效的 UTF-8 JSON：{exc}", status=1) from None
     try:
         agreements = parse_agreements(data, gazetteer=load_gazetteer())
     except AgreementError as exc:
@@ -265,8 +270,8 @@ def register(sub: Any) -> None:
     """Add ``agreements``, ``posts`` and ``employers``."""
     group = sub.add_parser("agreements", help="人岗对接协作协议")
     cmds = group.add_subparsers(dest="agreements_command", metavar="ACTION", required=True)
-    add = cmds.add_parser("add", help="备案协议（JSON 文件：一个对象或列表）")
-    add.add_argument("file", metavar="FILE.json")
+    add = cmds.add_parser("add", help="备案协议（JSON 文件或直接给出 JSON：一个对象或列表）")
+    add.add_argument("file", metavar="FILE.json|JSON")
     add_json_flag(add)
     add.set_defaults(run=_agreements_add)
     lst = cmds.add_parser("list", help="列出已备案的协议")

@@ -91,6 +91,23 @@ def test_an_agreement_is_added_and_listed(
     assert a["employers"] == [{"name": "北京朝阳某物业管理有限公司", "code": CODE}]
 
 
+def test_an_agreement_may_be_given_inline(
+    env: redis.Redis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = json.dumps(
+        {
+            "output_district": "密云区",
+            "partners": ["顺义区"],
+            "year": 2026,
+            "employers": [{"name": "北京顺义某食品有限公司", "code": CODE}],
+        },
+        ensure_ascii=False,
+    )
+    code, out = run(capsys, "agreements", "add", text, "--json")
+    assert (code, out["added"]) == (0, 1)
+    assert out["agreements"][0]["partners"] == ["顺义区"]
+
+
 def test_a_wrong_agreement_is_refused_with_its_problems(
     env: redis.Redis, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
