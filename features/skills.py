@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Self
+from typing import Self
 
 import numpy as np
 from pypinyin import lazy_pinyin
@@ -34,10 +34,10 @@ from rapidfuzz.distance import Levenshtein
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from features.lexicon import Lexicon, load_lexicon
+from features.lexicon import _PUNCTUATION, Lexicon, load_lexicon
 from features.lexicon import small_class as _small_class
 from features.occupations import Occupations, load_occupations
-from features.tokens import tokenize
+from features.tokens import cut
 
 __all__ = [
     "SkillMatch",
@@ -104,8 +104,8 @@ class _Vocabulary:
     lexicon: Lexicon
     occupations: Occupations
     sounds: dict[str, frozenset[str]]
-    # window length → (surfaces within one character of that length, their canonical names)
-    by_length: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+    fuzzy_choices: tuple[str, ...]  # surface forms of three to six Chinese characters
+    fuzzy_owners: tuple[str, ...]  # their canonical names
 
 
 @cache
@@ -123,13 +123,8 @@ def _vocabulary() -> _Vocabulary:
         lexicon=lexicon,
         occupations=load_occupations(),
         sounds={k: frozenset(v) for k, v in sounds.items()},
-        by_length={
-            size: (
-                tuple(c for c, _ in pairs if abs(len(c) - size) <= 1),
-                tuple(n for c, n in pairs if abs(len(c) - size) <= 1),
-            )
-            for size in range(_FUZZY_MIN, _FUZZY_MAX + 1)
-        },
+        fuzzy_choices=tuple(c for c, _ in pairs),
+        fuzzy_owners=tuple(n for _, n in pairs),
     )
 
 
@@ -143,20 +138,41 @@ def _sound(text: str) -> str:
     return " ".join(_char_sound(ch) for ch in text)
 
 
-def _scan(words: list[str], table: dict[str, str] | Any) -> tuple[list[tuple[int, str]], int]:
-    """Longest surface forms of up to _MAX_SPAN words; (word index, value) and the hit count."""
+@cache
+def _prefixes(kind: str) -> frozenset[str]:
+    """Every prefix of every surface form of a table, to stop extending a span early."""
+    table = _table(kind)
+    return frozenset(surface[:i] for surface in table for i in range(1, len(surface) + 1))
+
+
+def _table(kind: str) -> Mapping[str, str]:
+    vocabulary = _vocabulary()
+    return vocabulary.lexicon.surfaces if kind == "lexicon" else vocabulary.occupations.surfaces
+
+
+def _scan(words: list[str], kind: str) -> list[tuple[int, str]]:
+    """Longest surface forms of up to _MAX_SPAN words, left to right: (word index, value)."""
+    table = _table(kind)
+    prefixes = _prefixes(kind)
     hits: list[tuple[int, str]] = []
     i, n = 0, len(words)
     while i < n:
-        for span in range(min(_MAX_SPAN, n - i), 0, -1):
-            value = table.get(words[i] if span == 1 else "".join(words[i : i + span]))
-            if value is not None:
-                hits.append((i, value))
-                i += span
+        found: str | None = None
+        last = i
+        joined = ""
+        for j in range(i, min(i + _MAX_SPAN, n)):
+            joined += words[j]
+            if joined not in prefixes:
                 break
-        else:
+            value = table.get(joined)
+            if value is not None:
+                found, last = value, j
+        if found is None:
             i += 1
-    return hits, len(hits)
+        else:
+            hits.append((i, found))
+            i = last + 1
+    return hits
 
 
 def _unknown_runs(words: list[str]) -> list[str]:
@@ -183,39 +199,36 @@ def _near_spelling(run: str, vocabulary: _Vocabulary) -> str | None:
     homophones = {owner for w in windows for owner in vocabulary.sounds.get(_sound(w), ())}
     if len(homophones) == 1:
         return homophones.pop()
-    best: tuple[float, str] | None = None
-    tied = False
-    for window in windows:
-        # Levenshtein similarity >= 0.66 leaves room for one length difference at most here.
-        choices, owners = vocabulary.by_length[len(window)]
-        found = process.extract(
-            window,
-            choices,
-            scorer=Levenshtein.normalized_similarity,
-            score_cutoff=_FUZZY_CUTOFF,
-            limit=2,
-        )
-        for _, score, position in found:
-            owner = owners[position]
-            if best is None or score > best[0]:
-                best, tied = (score, owner), False
-            elif score == best[0] and owner != best[1]:
-                tied = True
-    if best is None or tied:
+    # One C call for every window against every surface; below the cutoff a score is 0.
+    scores = process.cdist(
+        windows,
+        vocabulary.fuzzy_choices,
+        scorer=Levenshtein.normalized_similarity,
+        score_cutoff=_FUZZY_CUTOFF,
+        dtype=np.float32,
+    )
+    top = float(scores.max())
+    if top <= 0:
         return None
-    return best[1]
+    owners = {vocabulary.fuzzy_owners[j] for j in np.nonzero(scores >= top - 1e-6)[1]}
+    return owners.pop() if len(owners) == 1 else None
 
 
 def _segments(cleaned: str) -> list[list[str]]:
     """The words of a cleaned text, split where punctuation or spaces were (one jieba call)."""
-    segments: list[list[str]] = [[]]
-    for word in tokenize(_SEPARATORS.sub(" ", cleaned), keep_spaces=True):
+    segments: list[list[str]] = []
+    current: list[str] = []
+    # The text is already folded (NFKC, upper case): cut it directly.
+    for word in cut(_SEPARATORS.sub(" ", cleaned)):
         if word.isspace():
-            if segments[-1]:
-                segments.append([])
-        else:
-            segments[-1].append(word)
-    return [words for words in segments if words]
+            if current:
+                segments.append(current)
+                current = []
+        elif len(word) > 1 or word not in _PUNCTUATION:  # brackets are dropped, not split at
+            current.append(word)
+    if current:
+        segments.append(current)
+    return segments
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,11 +247,13 @@ def _analyse(text: str) -> _Analysis:
     for words in _segments(clean_text(text)):
         segments.append(words)
         tokens.extend(words)
-        hits, _ = _scan(words, lexicon.surfaces)
+        hits = _scan(words, "lexicon")
         for index, name in hits:
-            negated = any(w in _NEGATIONS for w in words[max(0, index - 2) : index])
-            if not (negated and lexicon.entries[name].certificate):
-                names.add(name)
+            if lexicon.entries[name].certificate and any(
+                w in _NEGATIONS for w in words[max(0, index - 2) : index]
+            ):
+                continue
+            names.add(name)
     if not names:
         for words in segments:
             for run in _unknown_runs(words):
@@ -258,7 +273,7 @@ def _analyse(text: str) -> _Analysis:
     occupations = {lexicon.entries[s].code for s in skills}
     if not names:
         for words in segments:
-            occupations.update(code for _, code in _scan(words, vocabulary.occupations.surfaces)[0])
+            occupations.update(code for _, code in _scan(words, "occupations"))
     profile = SkillProfile(
         skills=frozenset(skills), occupations=frozenset(occupations), tokens=tuple(tokens)
     )

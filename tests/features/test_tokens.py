@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from features.tokens import tokenize, tokenizer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from features.titles import load_title_rows
+from features.tokens import cut, tokenize, tokenizer
 
 
 def test_domain_terms_stay_whole() -> None:
@@ -33,3 +37,22 @@ def test_unknown_characters_come_out_one_by_one() -> None:
 
 def test_the_tokenizer_is_built_once() -> None:
     assert tokenizer() is tokenizer()
+
+
+def test_the_fast_cut_is_exactly_jiebas_on_real_titles() -> None:
+    jieba = tokenizer()
+    for row in load_title_rows():
+        assert cut(row.title) == jieba.lcut(row.title, HMM=False), row.title
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            "保洁员电气焊工司机开车叉车证包吃住招聘北京市长江大桥C1b2 ，、（）\n-._"
+        ),
+        max_size=40,
+    )
+)
+def test_the_fast_cut_is_exactly_jiebas_on_any_text(text: str) -> None:
+    assert cut(text) == tokenizer().lcut(text, HMM=False)
