@@ -133,7 +133,7 @@ def split_items(text: str) -> tuple[str, ...]:
     """Free text split on 、,;，； and spaces, empty items dropped."""
     if not text:
         return ()
-    return tuple(p for p in _SPLIT.split(text) if p)
+    return tuple(filter(None, _SPLIT.split(text)))
 
 
 def _masked(key: str, value: str) -> str:

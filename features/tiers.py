@@ -204,42 +204,47 @@ def assess_tier(laborer: Laborer, day: dt.date, rules: TierRules) -> TierAssessm
 class TierAssessor:
     """:func:`assess_tier` for many people on one day, memoised on what the rules can see.
 
-    Two people whose ages fall in the same band of the table's age limits, with the same
-    education, the same months band, health, family words, difficulty, employment and sex, get
-    the same assessment; a 100,000-row roster has a few thousand such profiles.
+    Two people who agree on every condition the table tests (the same band of its age limits,
+    of its education levels and of its months limits, the same health where a rule names it,
+    the same family words, and difficulty, employment and sex where a rule tests them) get the
+    same assessment; a 100,000-row roster has a few thousand such profiles.
     """
 
     def __init__(self, day: dt.date, rules: TierRules) -> None:
         self.day = day
         self.rules = rules
-        ages = {r.age_min for r in rules.rules if r.age_min is not None}
-        ages |= {r.age_max + 1 for r in rules.rules if r.age_max is not None}
+        table = rules.rules
+        ages = {r.age_min for r in table if r.age_min is not None}
+        ages |= {r.age_max + 1 for r in table if r.age_max is not None}
         self._ages = sorted(ages)
+        levels = {r.education_at_most + 1 for r in table if r.education_at_most is not None}
+        levels |= {r.education_at_least for r in table if r.education_at_least is not None}
+        self._levels = sorted(levels)
         self._months = sorted(
-            {
-                r.months_without_work_min
-                for r in rules.rules
-                if r.months_without_work_min is not None
-            }
+            {r.months_without_work_min for r in table if r.months_without_work_min is not None}
         )
-        self._words = tuple(sorted({w for r in rules.rules for w in (r.family_any or ())}))
+        self._health = frozenset(h for r in table for h in (r.health or ()))
+        self._words = tuple(sorted({w for r in table for w in (r.family_any or ())}))
+        self._difficulty = any(r.difficulty is not None for r in table)
+        self._employment = any(r.employment is not None for r in table)
+        self._sex = any(r.sex is not None for r in table)
         self._memo: dict[tuple[object, ...], TierAssessment] = {}
 
     def __call__(self, laborer: Laborer) -> TierAssessment:
         """The laborer's assessment on the assessor's day."""
         months = laborer.months_without_work
         family = laborer.family
+        health = laborer.health or "健康"
         key = (
             bisect.bisect_right(self._ages, laborer.age_on(self.day)),
-            education_level(laborer.education),
-            bool(laborer.skills),
-            bool(laborer.certificates),
+            bisect.bisect_right(self._levels, education_level(laborer.education)),
+            bool(laborer.skills or laborer.certificates) + bool(laborer.certificates),
             -1 if months is None else bisect.bisect_right(self._months, months),
-            laborer.health or "健康",
+            health if health in self._health else "",
             tuple(w for w in self._words if any(w in item for item in family)) if family else (),
-            laborer.difficulty,
-            laborer.employment,
-            laborer.sex,
+            self._difficulty and laborer.difficulty,
+            self._employment and laborer.employment,
+            self._sex and laborer.sex,
         )
         found = self._memo.get(key)
         if found is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from features.eligibility import EMPLOYED, AgeLimits, age_reason, excluded_reason
+from features.eligibility import EMPLOYED, GRADUATE, AgeLimits, age_reason
 from features.laborer import Laborer
 
 STATUS_EMPLOYED = "已就业"
@@ -60,8 +60,8 @@ def verify(
     """The §一(二) status of ``laborer`` on ``day``."""
     if (reason := age_reason(laborer, day, limits)) is not None:
         return Verification(STATUS_OUT_OF_AGE, None, False, False, reason)
-    if (reason := excluded_reason(laborer, day, limits)) is not None:
-        return Verification(STATUS_EXCLUDED, None, False, False, reason)
+    if laborer.exclusion and laborer.exclusion != GRADUATE:
+        return Verification(STATUS_EXCLUDED, None, False, False, laborer.exclusion)
     if laborer.employment == EMPLOYED:
         return Verification(STATUS_EMPLOYED, None, False, False, "已就业，持续跟踪稳岗")
     registered = laborer.registration in REGISTERED_KINDS

@@ -224,11 +224,18 @@ class ImportOutcome:
         }
 
 
-def _laborer_values(laborer: Laborer) -> list[Any]:
+def _laborer_values(laborer: Laborer, *, lists: bool = True) -> list[Any]:
     values = list(_GET_FIELDS(laborer))
     values[_BIRTH] = values[_BIRTH].isoformat()
+    if lists:
+        _as_lists(values)
+    return values
+
+
+def _as_lists(values: list[Any]) -> list[Any]:
+    """Tuple fields as lists, as JSON gives them back, so that values compare equal."""
     for i in _TUPLES:
-        values[i] = list(values[i])  # as JSON gives them back, so that values compare equal
+        values[i] = list(values[i])
     return values
 
 
@@ -414,7 +421,7 @@ class RosterStore:
         source: str = "",
     ) -> ImportSummary:
         """Create or update these people in one transaction; unchanged rows are not touched."""
-        news = [_laborer_values(lab) for lab in laborers]
+        news = [_laborer_values(lab, lists=False) for lab in laborers]
         texts = [_dumps(v) for v in news]
         digests = [_digest(t) for t in texts]
         lids = [lab.laborer_id for lab in laborers]
@@ -721,6 +728,8 @@ class _WritePlan:
         self.remove: defaultdict[str, list[str]] = defaultdict(list)
         self.names_add: list[str] = []
         self.names_remove: list[str] = []
+        self._tails: dict[tuple[int, str], str] = {}  # the end of a new record, by tier and status
+        self._keep: list[TierAssessment] = []
         p = f"{store.prefix}:roster:idx:"
         self._district, self._township = f"{p}district:", f"{p}township:"
         self._village, self._tier, self._status = f"{p}village:", f"{p}tier:", f"{p}status:"
@@ -781,20 +790,23 @@ class _WritePlan:
         head: str,
     ) -> None:
         """A new person: record, indexes and the first history entry (digest added by caller)."""
-        verification = verify(laborer, day, limits)
+        status = verify(laborer, day, limits).status
         tier = tier_of(laborer)
-        status = verification.status
-        meta = {
-            "h": 1,
-            "tc": tier.tier,
-            "t": tier.tier,
-            "tr": tier.reasons,
-            "s": status,
-            "d": day.isoformat(),
-        }
+        tail = self._tails.get((id(tier), status))
+        if tail is None:
+            meta = {
+                "h": 1,
+                "tc": tier.tier,
+                "t": tier.tier,
+                "tr": tier.reasons,
+                "s": status,
+                "d": day.isoformat(),
+            }
+            tail = self._tails[(id(tier), status)] = "," + _dumps(meta)[1:]
+            self._keep.append(tier)  # the id above stays this object's while the plan lives
         lid = laborer.laborer_id
         self.lids.append(lid)
-        self.recs.append('{"l":' + text + "," + _dumps(meta)[1:])
+        self.recs.append('{"l":' + text + tail)
         self.hist.append(f'{head},"action":"import","status":"{status}","tier":"{tier.tier}"}}')
         code = laborer.township_code
         village = _clean(laborer.village)
@@ -816,6 +828,7 @@ class _WritePlan:
         head: str,
     ) -> None:
         """A known person whose row changed: three-way merge, record, indexes, history."""
+        values = _as_lists(list(values))
         current = old["l"]
         base = old.get("b", current)
         merged = [n if n != b else c for n, b, c in zip(values, base, current, strict=True)]

@@ -72,8 +72,28 @@ def test_a_rule_with_an_unknown_condition_is_refused_by_number() -> None:
         parse_tier_rules('[[rule]]\neducation_at_most = "博士"\nreason = "x"\n')
 
 
-def test_the_memoised_assessor_agrees_with_assess_tier_on_many_profiles() -> None:
-    rules = load_tier_rules()
+OTHER_TABLE = """
+[thresholds]
+key = 1
+special = 2
+
+[[rule]]
+sex = "女"
+employment = ["务农"]
+points = 1
+reason = "务农妇女"
+
+[[rule]]
+difficulty = true
+education_at_least = "高中"
+points = 1
+reason = "高中以上的困难人员"
+"""
+
+
+@pytest.mark.parametrize("table", ["shipped", "other"])
+def test_the_memoised_assessor_agrees_with_assess_tier_on_many_profiles(table: str) -> None:
+    rules = load_tier_rules() if table == "shipped" else parse_tier_rules(OTHER_TABLE)
     assessor = TierAssessor(DAY, rules)
     people = [
         make_laborer(
@@ -84,13 +104,16 @@ def test_the_memoised_assessor_agrees_with_assess_tier_on_many_profiles() -> Non
             family=family,
             health=health,
             skills=skills,
+            employment=employment,
+            difficulty=difficulty,
         )
         for age in (16, 23, 24, 25, 39, 40, 49, 50, 60)
-        for edu in (None, "小学及以下", "初中", "大专")
+        for edu in (None, "小学及以下", "初中", "高中", "大专")
         for months in (None, 0, 5, 6, 11, 12, 30)
         for family in ((), ("需照料子女",), ("零就业家庭", "单亲"))
         for health in (None, "一般", "残疾")
         for skills in ((), ("电焊",))
+        for employment, difficulty in (("无业", False), ("务农", True))
     ]
     for person in people:
         assert assessor(person) == assess_tier(person, DAY, rules)
