@@ -23,6 +23,7 @@ from service.batch_export import HEADERS, write_export
 from service.cli import main
 from service.cli.batch_cmd import run_month
 from service.settings import Settings
+from tests.factories import TODAY
 from tests.service.batch_world import id_numbers_and_phones, load_district
 
 MONTH = "2026-11"
@@ -289,3 +290,30 @@ def test_stats_with_a_month_adds_the_batch_figures(settings, store, capsys):
     assert out["rows"]  # the roster statistics are still there
     assert main_exit(settings, "st", ["stats", "--month", MONTH]) == 0
     assert "就业困难人员" in capsys.readouterr().out
+
+
+def test_the_next_month_repeats_no_post_and_a_declined_post_never_returns(settings, store):
+    from service.outcomes import record_outcome
+
+    load_district(store, prefix="mo", people=30, posts=30)
+    s = _settings(settings, "mo")
+    run_month(store, s, MONTH)
+    runner = BatchRunner(store, prefix="mo")
+    november = runner.ledger(MONTH)
+    assert november
+    # Someone declines a post they were not pushed: it must not come in December either.
+    person = sorted(november)[0]
+    pushed = {p["post_id"] for p in november[person]}
+    others = [r["post_id"] for r in runner.planned_records(MONTH) if r["post_id"] not in pushed]
+    declined = others[0]
+    record_outcome(
+        store, person, declined, "declined", reason="太远", actor="test", day=TODAY, prefix="mo"
+    )
+    run_month(store, s, "2026-12")
+    december = runner.ledger("2026-12")
+    assert december
+    for laborer_id, pushes in december.items():
+        before = {p["post_id"] for p in november.get(laborer_id, [])}
+        assert not before & {p["post_id"] for p in pushes}
+    assert declined not in {p["post_id"] for p in december.get(person, [])}
+    assert runner.done_months() == [MONTH, "2026-12"]
