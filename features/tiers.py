@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -168,9 +169,13 @@ def parse_tier_rules(text: str) -> TierRules:
 def load_tier_rules(path: Path | None = None) -> TierRules:
     """The rule table of ``path``, or the one shipped in ``features/data/tiers.toml``."""
     if path is None:
-        text = (resources.files("features") / "data" / "tiers.toml").read_text(encoding="utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
+        return _shipped_rules()
+    return parse_tier_rules(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _shipped_rules() -> TierRules:
+    text = (resources.files("features") / "data" / "tiers.toml").read_text(encoding="utf-8")
     return parse_tier_rules(text)
 
 

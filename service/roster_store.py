@@ -44,7 +44,7 @@ from features.idcard import mask_id_number, mask_phone
 from features.laborer import TIERS, Laborer
 from features.roster import ROSTER_COLUMNS, parse_roster
 from features.tabular import RowError, read_table
-from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier
+from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
 from features.verification import REGISTERED_KINDS, verify
 
 _FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Laborer) if f.name != "extra")
@@ -281,8 +281,19 @@ def _record_from(raw: bytes | str) -> LaborerRecord:
 class RosterStore:
     """The roster kept in Redis; every write is one transaction and bumps :meth:`version`."""
 
-    def __init__(self, client: redis.Redis, *, prefix: str = "rg", secret: str) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = "rg",
+        secret: str,
+        limits: AgeLimits | None = None,
+        rules: TierRules | None = None,
+    ) -> None:
         self.redis = client
+        # What the actions use when the caller passes none: the notice's limits, the shipped table.
+        self.limits = limits or AgeLimits()
+        self.rules = rules or load_tier_rules()
         self.prefix = prefix
         self.secret = secret
         self.people_key = f"{prefix}:roster:people"
@@ -551,7 +562,7 @@ class RosterStore:
         day: dt.date,
         actor: str,
         limits: AgeLimits | None = None,
-        rules: TierRules,
+        rules: TierRules | None = None,
     ) -> LaborerRecord:
         """Record a 转移就业登记 / 失业登记 (kind, certificate number, date)."""
         if kind not in REGISTERED_KINDS:
@@ -565,7 +576,12 @@ class RosterStore:
 
         entry = {"action": "registration", "actor": actor, "kind": kind, "certificate": certificate}
         return self._act(
-            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+            laborer_id,
+            change,
+            day=day,
+            limits=limits or self.limits,
+            rules=rules or self.rules,
+            entry=entry,
         )
 
     def set_difficulty(
@@ -577,7 +593,7 @@ class RosterStore:
         day: dt.date,
         actor: str,
         limits: AgeLimits | None = None,
-        rules: TierRules,
+        rules: TierRules | None = None,
     ) -> LaborerRecord:
         """Confirm (or revoke) the 就业困难人员 status, with the reason."""
         if not reason.strip():
@@ -594,7 +610,12 @@ class RosterStore:
             "reason": reason,
         }
         return self._act(
-            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+            laborer_id,
+            change,
+            day=day,
+            limits=limits or self.limits,
+            rules=rules or self.rules,
+            entry=entry,
         )
 
     def record_confirmation_collected(
@@ -604,7 +625,7 @@ class RosterStore:
         day: dt.date,
         actor: str,
         limits: AgeLimits | None = None,
-        rules: TierRules,
+        rules: TierRules | None = None,
     ) -> LaborerRecord:
         """Record that the signed "暂无就业意愿" confirmation was collected."""
 
@@ -616,7 +637,12 @@ class RosterStore:
 
         entry = {"action": "confirmation_collected", "actor": actor}
         return self._act(
-            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+            laborer_id,
+            change,
+            day=day,
+            limits=limits or self.limits,
+            rules=rules or self.rules,
+            entry=entry,
         )
 
     def record_status_change(
@@ -628,7 +654,7 @@ class RosterStore:
         actor: str,
         day: dt.date,
         limits: AgeLimits | None = None,
-        rules: TierRules,
+        rules: TierRules | None = None,
     ) -> LaborerRecord:
         """Record found work, started farming, lost work, moved away or unable to work."""
         if status not in STATUS_CHANGES:
@@ -643,7 +669,12 @@ class RosterStore:
 
         entry = {"action": "status", "actor": actor, "change": status, "reason": reason}
         return self._act(
-            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+            laborer_id,
+            change,
+            day=day,
+            limits=limits or self.limits,
+            rules=rules or self.rules,
+            entry=entry,
         )
 
     def override_tier(
@@ -655,7 +686,7 @@ class RosterStore:
         actor: str,
         day: dt.date,
         limits: AgeLimits | None = None,
-        rules: TierRules,
+        rules: TierRules | None = None,
     ) -> LaborerRecord:
         """Set (or, with ``tier=None``, clear) a counselor's tier override; it wins."""
         if tier is not None and tier not in TIERS:
@@ -674,7 +705,12 @@ class RosterStore:
 
         entry = {"action": "tier_override", "actor": actor, "override": tier, "reason": reason}
         return self._act(
-            laborer_id, change, day=day, limits=limits or AgeLimits(), rules=rules, entry=entry
+            laborer_id,
+            change,
+            day=day,
+            limits=limits or self.limits,
+            rules=rules or self.rules,
+            entry=entry,
         )
 
 
