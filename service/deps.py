@@ -8,7 +8,7 @@ here too, so every router asks the same questions the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -25,19 +25,23 @@ from service.store import key
 _bearer = HTTPBearer(auto_error=False, description="API 密钥：renggang keys create 生成")
 
 
-def get_settings_dep(request: Request) -> Settings:
+# Dependencies that only read app state are ``async``: FastAPI runs them on the event loop
+# instead of sending each through the thread pool.
+
+
+async def get_settings_dep(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_redis(request: Request) -> redis.Redis:
+async def get_redis(request: Request) -> redis.Redis:
     """The app's Redis client (its pool reconnects by itself after an outage)."""
     client: redis.Redis = request.app.state.redis
     return client
 
 
-def get_today(request: Request) -> dt.date:
+async def get_today(request: Request) -> dt.date:
     """Today in Beijing (or the app's clock, in tests)."""
     clock: Callable[[], dt.date] = request.app.state.today
     return clock()
@@ -96,10 +100,10 @@ def get_caller(
 Caller = Annotated[Principal, Depends(get_caller)]
 
 
-def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that admits only ``roles`` (403 for any other valid key)."""
 
-    def check(caller: Caller) -> Principal:
+    async def check(caller: Caller) -> Principal:
         if caller.role not in roles:
             raise forbidden()
         return caller

@@ -14,6 +14,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from features.errors import UnknownPlaceError
@@ -185,7 +186,7 @@ def referrals(
     today: TodayDep,
     laborer_id: str,
     k: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The matching core's top-k posts for the person, on the current catalogue."""
     record = person_in_scope(request, caller, laborer_id)
     state = request.app.state
@@ -206,28 +207,35 @@ def referrals(
     def post(post_id: str) -> Any:
         return index.posts[index.row_of(post_id)]
 
-    return {
-        "laborer_id": laborer_id,
-        "reason": result.reason,
-        "referrals": [
-            post_json(post(r.post_id), today)
-            | {"score": round(r.score, 4), "reasons": list(r.reasons), "signals": r.signals}
-            for r in result.referrals
-        ],
-        "excluded": result.excluded,
-        "near_misses": [
-            {
-                "post_id": m.post_id,
-                "title": post(m.post_id).title,
-                "employer": post(m.post_id).employer,
-                "missing": m.missing,
-                "training": m.training,
-                "score": m.score,
-            }
-            for m in result.near_misses
-        ],
-        "catalogue_version": index.version,
-    }
+    # Plain JSON types already: skip the encoder pass a returned dict would get.
+    return JSONResponse(
+        {
+            "laborer_id": laborer_id,
+            "reason": result.reason,
+            "referrals": [
+                post_json(post(r.post_id), today)
+                | {
+                    "score": round(r.score, 4),
+                    "reasons": list(r.reasons),
+                    "signals": {name: float(v) for name, v in r.signals.items()},
+                }
+                for r in result.referrals
+            ],
+            "excluded": result.excluded,
+            "near_misses": [
+                {
+                    "post_id": m.post_id,
+                    "title": post(m.post_id).title,
+                    "employer": post(m.post_id).employer,
+                    "missing": m.missing,
+                    "training": m.training,
+                    "score": m.score,
+                }
+                for m in result.near_misses
+            ],
+            "catalogue_version": index.version,
+        }
+    )
 
 
 # -- outcomes ---------------------------------------------------------------------------------
