@@ -255,8 +255,10 @@ class _Checks:
 
 
 def _columns(table: Table, index: Mapping[str, int], n: int) -> dict[str, Sequence[str]]:
-    data = list(zip(*table.rows, strict=True)) if table.rows else []
     blank = ("",) * n
+    if not table.rows:
+        return {c.key: blank for c in POST_COLUMNS}
+    data = list(zip(*table.rows, strict=True))
     return {c.key: data[index[c.key]] if c.key in index else blank for c in POST_COLUMNS}
 
 
@@ -281,6 +283,9 @@ def parse_posts(
     n_rows = len(table.rows) - blank_rows
     if header_errors:
         return UploadResult((), tuple(header_errors), n_rows, n_rows)
+    if n_rows == 0:
+        empty = RowError(2, "", "", "文件中没有岗位：请从第2行起每行填写一个岗位（第1行为表头）")
+        return UploadResult((), (empty,), 0, 0)
     checks = _Checks(
         uploader=uploader, bureau=bureau, agreements=agreements, today=today, gazetteer=gazetteer
     )

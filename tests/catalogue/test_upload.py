@@ -10,6 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogue.agreements import parse_agreement
 from catalogue.columns import POST_COLUMNS
@@ -17,7 +19,7 @@ from catalogue.credit_code import make_credit_code
 from catalogue.models import make_post_id
 from catalogue.upload import UploadResult, parse_date, parse_posts
 from features.gazetteer import load_gazetteer
-from features.tabular import read_table
+from features.tabular import Table, read_table
 from tests.factories import TODAY, make_post
 
 GAZ = load_gazetteer()
@@ -310,3 +312,49 @@ def test_dates_officials_write_are_understood(text: str) -> None:
 @pytest.mark.parametrize("text", ["2026-02-30", "明年", "12/31/2026", "123"])
 def test_things_that_are_not_dates_are_not_dates(text: str) -> None:
     assert parse_date(text) is None
+
+
+_CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "定向招聘",
+            "公益性岗位",
+            "朝阳区",
+            "通州区",
+            "永乐店镇",
+            CODE,
+            "0",
+            "3",
+            "2026-12-31",
+            "是",
+            "否",
+            "全职",
+            "初中",
+        ]
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL, min_size=len(HEADERS), max_size=len(HEADERS)), max_size=6))
+def test_any_cells_give_posts_or_errors_and_never_crash(rows: list[list[str]]) -> None:
+    table = Table(HEADERS, [[c.strip() for c in r] for r in rows])
+    for uploader in ("朝阳区", "通州区"):
+        result = parse_posts(
+            table, uploader=uploader, agreements=[AGREEMENT], today=TODAY, gazetteer=GAZ
+        )
+        data_rows = sum(1 for r in table.rows if any(r))
+        assert len(result.posts) + result.rejected == data_rows
+        assert {e.row for e in result.errors}.isdisjoint(result.post_rows)
+        for post in result.posts:
+            assert post.headcount >= 1
+            assert post.closes_on is None or post.closes_on >= TODAY
+            assert uploader == "通州区" or post.kind == "定向招聘"
+
+
+def test_a_file_with_only_its_header_is_refused(tmp_path: Path) -> None:
+    result = parse(write_csv(tmp_path / "a.csv", [], "gbk"))
+    assert result.posts == ()
+    assert [(e.row, e.message[:8]) for e in result.errors] == [(2, "文件中没有岗位：")]
