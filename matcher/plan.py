@@ -8,6 +8,7 @@ follow-up list. The batch runner in ``service`` stores and commits it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import Counter, defaultdict
@@ -19,8 +20,10 @@ from features.laborer import Laborer
 from matcher.allocation import allocate, post_caps
 from matcher.bulk import score_all, shortage_reason
 from matcher.index import PostIndex
-from matcher.person import seeker_of
-from matcher.refer import reasons_for, refer
+from matcher.person import seeker_arrays, seeker_of, text_row
+from matcher.refer import NEAR_MISS_K, near_misses, reasons_for, seeker_for
+from matcher.rules import passes_all, rule_masks
+from matcher.score import score_block, text_part
 from matcher.weights import DEFAULT_WEIGHTS, Weights
 
 FULL = "范围内岗位已满"
@@ -158,7 +161,7 @@ def plan_month(
     result = allocate(candidates.rows, candidates.scores, quota_list, caps, floors=floors)
     timings["allocate"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    timings["follow_up"] = 0.0
+    wanting: list[tuple[int, Laborer, set[int]]] = []
     chosen_rows = result.post_rows(candidates.rows)
     chosen_scores = result.post_scores(candidates.scores)
     overflow_set = {(o.person, o.post_row) for o in result.overflows}
@@ -210,11 +213,10 @@ def plan_month(
             )
         tier = tiers.get(laborer.laborer_id, "general")
         if tier in ("key", "special") or laborer.difficulty:
-            suggestions: tuple[str, ...] = ()
             if training and laborer.wants_training:
-                started = time.perf_counter()
-                suggestions = _training(laborer, index, today=today, limits=limits, weights=weights)
-                timings["follow_up"] += time.perf_counter() - started
+                wanting.append(
+                    (len(follow_up), laborer, {int(r) for r in chosen_rows[i] if r >= 0})
+                )
             follow_up.append(
                 FollowUp(
                     laborer_id=laborer.laborer_id,
@@ -223,9 +225,16 @@ def plan_month(
                     tier=tier,
                     difficulty=laborer.difficulty,
                     post_ids=tuple(mine),
-                    training=suggestions,
                 )
             )
+    timings["explain"] = time.perf_counter() - clock
+    started = time.perf_counter()
+    suggestions = training_suggestions(
+        [(lab, shown) for _, lab, shown in wanting], index, today=today, weights=weights
+    )
+    for (at, _, _), found in zip(wanting, suggestions, strict=True):
+        follow_up[at] = dataclasses.replace(follow_up[at], training=found)
+    timings["follow_up"] = time.perf_counter() - started
     loads = {index.posts[j].post_id: int(c) for j, c in enumerate(result.loads.tolist()) if c > 0}
     return MonthPlan(
         month=month,
@@ -259,15 +268,43 @@ def _shortage_reason(
     return reason
 
 
-def _training(
-    laborer: Laborer, index: PostIndex, *, today: dt.date, limits: AgeLimits, weights: Weights
-) -> tuple[str, ...]:
-    found = refer(laborer, index, k=3, weights=weights, today=today, limits=limits)
-    seen: dict[str, None] = {}
-    for miss in found.near_misses:
-        if miss.training:
-            seen.setdefault(miss.training, None)
-    return tuple(seen)
+def training_suggestions(
+    people: Sequence[tuple[Laborer, Collection[int]]],
+    index: PostIndex,
+    *,
+    today: dt.date,
+    weights: Weights = DEFAULT_WEIGHTS,
+    block: int = 256,
+) -> list[tuple[str, ...]]:
+    """The training of each person's near misses (as :func:`matcher.refer.refer` finds them),
+    leaving out the posts pushed to them; people scored a block at a time."""
+    out: list[tuple[str, ...]] = []
+    for start in range(0, len(people), block):
+        part = people[start : start + block]
+        seekers = [seeker_for(lab, index, today=today) for lab, _ in part]
+        arrays = seeker_arrays(seekers, index)
+        masks = rule_masks(arrays, index, today=today)
+        ok = passes_all(masks)
+        text = text_part([text_row(s, index, weights) for s in seekers], index)
+        fit = text.copy()  # score_block may work in place on the text part, as refer notes
+        raw = score_block(arrays, text, index, weights)
+        for i, (seeker, (_, shown)) in enumerate(zip(seekers, part, strict=True)):
+            misses = near_misses(
+                seeker,
+                index,
+                {rule: mask[i : i + 1] for rule, mask in masks.items()},
+                raw=raw[i],
+                fit=fit[i].copy(),
+                ok=ok[i],
+                shown=set(shown),
+                k=NEAR_MISS_K,
+            )
+            seen: dict[str, None] = {}
+            for miss in misses:
+                if miss.training:
+                    seen.setdefault(miss.training, None)
+            out.append(tuple(seen))
+    return out
 
 
 def shortage_by_township(shortage: Sequence[Shortage]) -> dict[str, dict[str, int]]:
@@ -309,4 +346,5 @@ __all__ = [
     "plan_month",
     "quota_for",
     "shortage_by_township",
+    "training_suggestions",
 ]

@@ -209,3 +209,25 @@ def test_months_count_back_across_years():
     assert parse_month("2026-11").day == 1
     with pytest.raises(ValueError, match="month"):
         parse_month("2026-13")
+
+
+def test_training_suggestions_agree_with_the_near_misses_of_a_referral():
+    from matcher.plan import training_suggestions
+    from matcher.refer import refer
+
+    posts = [
+        make_post(title="保洁员", skills="保洁", certificates=("健康证",)),
+        make_post(title="焊工", skills="电焊", certificates=("特种作业操作证",)),
+        make_post(title="保洁员", skills="保洁"),
+    ]
+    index = _index(posts)
+    people = [
+        make_laborer(desired_jobs=("保洁员",), skills=("保洁",)),
+        make_laborer(desired_jobs=("焊工",), skills=("电焊",)),
+        make_laborer(desired_jobs=("仓库搬运工",)),
+    ]
+    for person in people:
+        found = refer(person, index, k=3, today=TODAY)
+        shown = {index.row_of(r.post_id) for r in found.referrals}
+        expected = tuple(dict.fromkeys(m.training for m in found.near_misses if m.training))
+        assert training_suggestions([(person, shown)], index, today=TODAY) == [expected]
