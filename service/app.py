@@ -64,16 +64,13 @@ def _open_state(app: FastAPI, settings: Settings) -> None:
 
 
 async def _start_scheduler(app: FastAPI) -> asyncio.Task[Any] | None:
-    try:
-        scheduler = importlib.import_module("service.scheduler")
-    except ModuleNotFoundError as exc:
-        if exc.name == "service.scheduler":
-            return None
-        raise
-    start: Callable[..., Any] | None = getattr(scheduler, "run_scheduler", None)
-    if start is None or not app.state.run_scheduler:
+    if not app.state.run_scheduler:
         return None
-    return asyncio.create_task(start(app.state.settings, app.state.redis), name="batch-scheduler")
+    from service.scheduler import run_scheduler
+
+    return asyncio.create_task(
+        run_scheduler(app.state.settings, app.state.redis), name="batch-scheduler"
+    )
 
 
 def create_app(
@@ -122,13 +119,7 @@ def create_app(
     _add_health(app)
     api = APIRouter(prefix=API_PREFIX)
     for name in _ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a router not written yet
-            raise
-        api.include_router(module.router)
+        api.include_router(importlib.import_module(name).router)
     app.include_router(api)
     app.include_router(importlib.import_module("service.pages").router)  # the web pages
     return app
