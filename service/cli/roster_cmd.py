@@ -16,7 +16,7 @@ from features.eligibility import AgeLimits
 from features.gazetteer import load_gazetteer
 from features.laborer import TIER_NAMES, TIERS
 from features.roster import ROSTER_COLUMNS
-from features.stats import roster_stats, stats_table
+from features.stats import STATS_COLUMNS, roster_stats, stats_table
 from features.tiers import TierRules, load_tier_rules
 from features.verification import REGISTERED_KINDS
 from service.cli.base import CliError, Context, add_json_flag, print_json
@@ -342,7 +342,7 @@ def run_stats(ctx: Context, args: argparse.Namespace) -> int:
                         "district": r.district,
                         "township": r.township,
                         "township_code": r.township_code,
-                        **{k: r.counts.get(k, 0) for k in _stat_keys()},
+                        **{k: r.counts.get(k, 0) for k, _ in STATS_COLUMNS},
                     }
                     for r in rows
                 ],
@@ -374,9 +374,3 @@ def _batch_stats(ctx: Context, month: str) -> dict[str, Any]:
     if status["stats"] is None:
         raise CliError(f"{month} 尚未运行推送批次：请先运行 renggang batch run --month {month}")
     return {"month": month, "state": status["state"], **status["stats"]}
-
-
-def _stat_keys() -> list[str]:
-    from features.stats import STATS_COLUMNS
-
-    return [k for k, _ in STATS_COLUMNS]
