@@ -393,6 +393,8 @@ def _parse_id(
 ) -> tuple[str, dt.date, str] | str:
     """(number, birth, sex) or the Chinese error; a fast path for well-formed numbers."""
     if len(raw) != 18 or not shape(raw):
+        if "e+" in raw.lower() or raw.endswith(".0"):
+            return "公民身份号码被存成了数字（科学计数法），末几位已丢失：请把该列设为文本格式后重新填写"
         try:
             return parse_id_number(raw)
         except IdNumberError as exc:

@@ -78,6 +78,13 @@ def test_a_wrong_check_digit_names_row_column_and_the_expected_digit_with_the_nu
     assert error.value == wrong[:6] + "********" + wrong[-4:]
 
 
+def test_an_id_number_saved_as_a_number_in_excel_asks_for_a_text_column(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "r.xlsx", [row(公民身份号码=int(ZHANG[:17] + "1"))])  # type: ignore[arg-type]
+    (error,) = parse_file(path).errors
+    assert error.column == "公民身份号码"
+    assert "设为文本格式" in error.message
+
+
 def test_a_sex_that_disagrees_with_the_id_number_is_an_error(tmp_path: Path) -> None:
     parsed = parse_file(write_csv(tmp_path / "r.csv", [row(性别="女")]))
     (error,) = parsed.errors
