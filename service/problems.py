@@ -95,7 +95,20 @@ def problem_response(
     if errors is not None:
         body["errors"] = list(errors)
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    # An error message never carries an ID number or a phone, whatever the input echoed.
+    return JSONResponse(
+        _redacted(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redacted(v) for v in value]
+    return value
 
 
 _STATUS_TITLES = {

@@ -106,3 +106,18 @@ def test_logs_of_a_run_of_many_routes_hold_no_id_number_or_phone(
     for p in PEOPLE:
         assert p.id_number not in caplog.text
         assert p.phone not in caplog.text
+
+
+def test_an_error_message_never_echoes_an_id_number_or_phone(
+    client: TestClient, auth: Auth
+) -> None:
+    answers = [
+        client.get("/api/v1/stats", headers=auth["city"], params={"district": ID}),
+        client.get(f"/api/v1/laborers/{ID}", headers=auth["counselor"]),
+        client.get("/api/v1/laborers", headers=auth["counselor"], params={"township": PHONE}),
+        client.get("/api/v1/laborers", headers=auth["counselor"], params={"q": ID}),
+    ]
+    assert [a.status_code for a in answers] == [422, 404, 403, 400]
+    for answer in answers:
+        assert ID not in answer.text
+        assert PHONE not in answer.text
