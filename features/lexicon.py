@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-_PUNCTUATION = frozenset("()（）[]【】/、,，.。·:：;；!！?？-—_ 　'\"“”‘’<>《》|+&~～*#")
+PUNCTUATION = frozenset("()（）[]【】/、,，.。·:：;；!！?？-—_ 　'\"“”‘’<>《》|+&~～*#")
 
 
 def normalize_surface(text: str) -> str:
     """The form texts and surfaces are compared in: NFKC, ASCII upper case, no punctuation."""
     folded = unicodedata.normalize("NFKC", text).upper()
-    return "".join(ch for ch in folded if ch not in _PUNCTUATION and not ch.isspace())
+    return "".join(ch for ch in folded if ch not in PUNCTUATION and not ch.isspace())
 
 
 def small_class(code: str) -> str:

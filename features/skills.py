@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from features.lexicon import _PUNCTUATION, Lexicon, load_lexicon
+from features.lexicon import PUNCTUATION, Lexicon, load_lexicon
 from features.lexicon import small_class as _small_class
 from features.occupations import Occupations, load_occupations
 from features.tokens import cut
@@ -224,7 +224,7 @@ def _segments(cleaned: str) -> list[list[str]]:
             if current:
                 segments.append(current)
                 current = []
-        elif len(word) > 1 or word not in _PUNCTUATION:  # brackets are dropped, not split at
+        elif len(word) > 1 or word not in PUNCTUATION:  # brackets are dropped, not split at
             current.append(word)
     if current:
         segments.append(current)

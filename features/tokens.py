@@ -22,7 +22,7 @@ import unicodedata
 
 import jieba
 
-from features.lexicon import _PUNCTUATION, load_lexicon
+from features.lexicon import PUNCTUATION, load_lexicon
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -133,6 +133,6 @@ def tokenize(text: str, *, keep_spaces: bool = False) -> list[str]:
         if word.isspace():
             if keep_spaces and (not kept or kept[-1] != " "):
                 kept.append(" ")
-        elif len(word) > 1 or word not in _PUNCTUATION:
+        elif len(word) > 1 or word not in PUNCTUATION:
             kept.append(word)
     return kept
