@@ -358,3 +358,39 @@ def test_a_file_with_only_its_header_is_refused(tmp_path: Path) -> None:
     result = parse(write_csv(tmp_path / "a.csv", [], "gbk"))
     assert result.posts == ()
     assert [(e.row, e.message[:8]) for e in result.errors] == [(2, "文件中没有岗位：")]
+
+
+def test_a_district_pairing_its_own_townships_offers_directed_posts_from_them(
+    tmp_path: Path,
+) -> None:
+    own = parse_agreement(
+        {
+            "output_district": "通州区",
+            "partners": ["通州区"],
+            "partner_townships": ["宋庄镇"],
+            "output_townships": ["永乐店镇"],
+            "year": 2026,
+            "employers": [{"name": "宋庄某文化公司", "code": STRANGER}],
+        },
+        gazetteer=GAZ,
+    )
+    rows = [
+        directed(
+            "TZ-1",
+            用人单位="宋庄某文化公司",
+            统一社会信用代码=STRANGER,
+            工作区="通州区",
+            **{"工作乡镇(街道)": "宋庄镇"},
+        ),
+        directed(
+            "TZ-2",
+            用人单位="宋庄某文化公司",
+            统一社会信用代码=STRANGER,
+            工作区="通州区",
+            **{"工作乡镇(街道)": "永乐店镇"},
+        ),
+    ]
+    table = read_table(write_csv(tmp_path / "a.csv", rows, "gbk").read_bytes(), "a.csv")
+    result = parse_posts(table, uploader="通州区", agreements=[own], today=TODAY, gazetteer=GAZ)
+    assert [p.external_id for p in result.posts] == ["TZ-1"]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "统一社会信用代码")]
