@@ -68,6 +68,9 @@ def _districts(request: Request) -> dict[str, str]:
 def _mine(
     request: Request, caller: Principal, entries: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
+    """The entries about people the caller may see: none for the city, which reads figures."""
+    if caller.role == "city":
+        return []
     if caller.role not in ("district", "counselor"):
         return entries
     districts = _districts(request)
@@ -157,9 +160,10 @@ def batch_status(request: Request, caller: BatchReader, month: Month) -> dict[st
 def shortage(request: Request, caller: BatchReader, month: Month) -> dict[str, Any]:
     """Who could not get their quota, and why; grouped by township and reason."""
     _month(month)
-    entries = _mine(request, caller, _runner(request).shortage(month))
+    everyone = _runner(request).shortage(month)
+    entries = _mine(request, caller, everyone)
     groups: dict[tuple[str, str], int] = {}
-    for e in entries:
+    for e in everyone if caller.role == "city" else entries:
         groups[(e["township"], e["reason"])] = groups.get((e["township"], e["reason"]), 0) + 1
     return {
         "month": month,

@@ -46,6 +46,9 @@ def test_a_district_starts_a_batch_and_reads_its_status_and_lists(
     assert stats["pushes"] == status["pushes"]
     shortage = client.get("/api/v1/batches/2026-11/shortage", headers=auth["district"]).json()
     assert "by_township" in shortage
+    city = client.get("/api/v1/batches/2026-11/shortage", headers=auth["city"]).json()
+    assert city["people"] == []  # the city reads figures, not people
+    assert client.get("/api/v1/batches/2026-11", headers=auth["city"]).json()["shortage"] == []
     follow = client.get("/api/v1/batches/2026-11/follow-up", headers=auth["counselor"]).json()
     assert all(p["township"] == "永乐店镇" for p in follow["people"])
 
