@@ -153,6 +153,11 @@ def text_row(
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
     """The weighted text row of one person: skills × w.skill + desired jobs × w.desired."""
     w = weights.normalized()
+    key = f"\x00{w.skill}\x1f{w.desired}\x1f{seeker.skills_text}\x1f{seeker.desired_text}"
+    memo = index.text._memo
+    found = memo.get(key)
+    if found is not None:
+        return found
     s_cols, s_vals = index.text.row(seeker.skills_text)
     d_cols, d_vals = index.text.row(seeker.desired_text)
     cols = np.concatenate([s_cols, d_cols])
@@ -160,7 +165,10 @@ def text_row(
     unique, inverse = np.unique(cols, return_inverse=True)
     sums = np.zeros(len(unique), np.float32)
     np.add.at(sums, inverse, vals)
-    return unique.astype(np.int32), sums
+    result = (unique.astype(np.int32), sums)
+    if len(memo) < 400_000:
+        memo[key] = result
+    return result
 
 
 def text_matrix(seekers: Sequence[Seeker], index: PostIndex, weights: Weights) -> sp.csr_matrix:

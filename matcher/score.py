@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from matcher.index import PostIndex
 from matcher.person import SeekerArrays
@@ -57,21 +58,28 @@ TextRow = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
 def text_part(rows: Sequence[TextRow], index: PostIndex) -> Scores:
     """The weighted text signals of n people for every post (n, m).
 
-    Each person's row (sorted feature columns and values, :func:`matcher.person.text_row`)
-    adds ``value × the posts' weights of that feature`` (a row of ``index.text_t``), in column
-    order, in float32: the same operations for one person as for a block, so that a referral
-    and the batch give the same scores to the last bit.
+    Each distinct person row (sorted feature columns and values,
+    :func:`matcher.person.text_row`) is multiplied once by the posts' features
+    (``index.text_t``) in one sparse product; scipy computes each output row on its own, so one
+    person alone and the same person in a block get the same scores to the last bit.
     """
-    out = np.zeros((len(rows), len(index)), np.float32)
-    t = index.text_t
-    indptr, indices, data = t.indptr, t.indices, t.data
-    for i, (cols, vals) in enumerate(rows):
-        target = out[i]
-        for c, v in zip(cols.tolist(), vals.tolist(), strict=True):
-            start, end = indptr[c], indptr[c + 1]
-            if start != end:
-                target[indices[start:end]] += np.float32(v) * data[start:end]
-    return out
+    distinct, inverse = _group([(c.tobytes(), v.tobytes()) for c, v in rows])
+    first: dict[int, int] = {}
+    for i, j in enumerate(inverse.tolist()):
+        first.setdefault(j, i)
+    unique_rows = [rows[first[j]] for j in range(len(distinct))]
+    indptr = np.zeros(len(unique_rows) + 1, np.int64)
+    indptr[1:] = np.cumsum([len(c) for c, _ in unique_rows])
+    cols = np.concatenate([c for c, _ in unique_rows]) if rows else np.zeros(0, np.int32)
+    vals = np.concatenate([v for _, v in unique_rows]) if rows else np.zeros(0, np.float32)
+    people = sp.csr_matrix(
+        (vals.astype(np.float32), cols, indptr),
+        shape=(len(unique_rows), index.text.size),
+        dtype=np.float32,
+    )
+    product: Scores = np.asarray((people @ index.text_t).toarray(), dtype=np.float32)
+    # distinct rows come in first-seen order: with no repeats that is the people's order
+    return product if len(unique_rows) == len(rows) else product[inverse]
 
 
 K = TypeVar("K", bound=Hashable)
