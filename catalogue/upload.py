@@ -188,9 +188,20 @@ class _Checks:
         except UnknownPlaceError as exc:
             return None, f"{exc}（应为{district}的乡镇或街道）"
 
-    def _directed(self, code: str, township_code: str) -> bool:
-        return directed_allowed(
-            self.uploader, code, self.agreements, self.today, township_code=township_code or None
+    def _directed(self, code: str, employer: str, township_code: str) -> str | None:
+        """None when the uploader may offer this employer's directed post here, else why not."""
+        where = township_code or None
+        if directed_allowed(self.uploader, code, self.agreements, self.today, township_code=where):
+            return None
+        if where and directed_allowed(self.uploader, code, self.agreements, self.today):
+            # The employer is under a district's pairing of its own townships, elsewhere.
+            return (
+                f"区内结对协议只对接指定乡镇的用人单位：工作乡镇不在{self.uploader}协议的"
+                "对接乡镇（partner_townships）中，请核对工作乡镇或协议"
+            )
+        return (
+            f"用人单位“{employer}”（{code}）不在{self.uploader}{self.today.year}年有效的人岗对接"
+            "协议中：请核对统一社会信用代码，或请输出区先备案包含该单位的协议"
         )
 
     def _headcount(self, text: str) -> Check:
@@ -384,21 +395,10 @@ def parse_posts(
                     errs.append(RowError(number, h["township"], raw_township, problem))
                 else:
                     township, township_code = found.name, found.code
-        if (
-            kind == DIRECTED
-            and code
-            and not code_problem
-            and not checks.directed(code, township_code)
-        ):
-            errs.append(
-                RowError(
-                    number,
-                    h["employer_code"],
-                    raw_code,
-                    f"用人单位“{employer}”（{code}）不在{uploader}{today.year}年有效的人岗对接协议中："
-                    "请核对统一社会信用代码，或请输出区先备案包含该单位的协议",
-                )
-            )
+        if kind == DIRECTED and code and not code_problem:
+            problem = checks.directed(code, employer, township_code)
+            if problem:
+                errs.append(RowError(number, h["employer_code"], raw_code, problem))
 
         values: list[Any] = []
         for column, check, header in simple:

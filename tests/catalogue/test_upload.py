@@ -394,3 +394,4 @@ def test_a_district_pairing_its_own_townships_offers_directed_posts_from_them(
     result = parse_posts(table, uploader="通州区", agreements=[own], today=TODAY, gazetteer=GAZ)
     assert [p.external_id for p in result.posts] == ["TZ-1"]
     assert [(e.row, e.column) for e in result.errors] == [(3, "统一社会信用代码")]
+    assert result.errors[0].message.startswith("区内结对协议只对接指定乡镇的用人单位")
