@@ -22,21 +22,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Self
 
 import numpy as np
-from pypinyin import lazy_pinyin
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from features.lexicon import PUNCTUATION, Lexicon, load_lexicon
+from features.lexicon import PUNCTUATION, load_lexicon
 from features.lexicon import small_class as _small_class
-from features.occupations import Occupations, load_occupations
+from features.surfaces import near_spelling, scan, unknown_runs, vocabulary
 from features.tokens import cut
 
 __all__ = [
@@ -65,9 +62,6 @@ _NOISE = re.compile(
 # Brackets do not separate: "特种作业操作证（低压电工）" is one certificate.
 _SEPARATORS = re.compile(r"[\s/、,，.。·:：;；!！?？\-—_|+&~～*#<>《》\"'“”‘’]+")
 _NEGATIONS = frozenset({"无需", "不需", "不需要", "不要求", "不用", "免", "无须"})
-_MAX_SPAN = 4  # words joined when looking a surface form up
-_FUZZY_CUTOFF = 0.66  # Levenshtein similarity: one wrong character in three
-_FUZZY_MIN, _FUZZY_MAX = 3, 6  # lengths of the windows compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,121 +93,6 @@ def clean_text(text: str) -> str:
     return _NOISE.sub(" ", folded)
 
 
-@dataclass(frozen=True, slots=True)
-class _Vocabulary:
-    lexicon: Lexicon
-    occupations: Occupations
-    sounds: dict[str, frozenset[str]]
-    fuzzy_choices: tuple[str, ...]  # surface forms of three to six Chinese characters
-    fuzzy_owners: tuple[str, ...]  # their canonical names
-
-
-@cache
-def _vocabulary() -> _Vocabulary:
-    lexicon = load_lexicon()
-    pairs = sorted(
-        (surface, name)
-        for surface, name in lexicon.surfaces.items()
-        if _FUZZY_MIN <= len(surface) <= _FUZZY_MAX and not surface.isascii()
-    )
-    sounds: dict[str, set[str]] = {}
-    for surface, name in pairs:
-        sounds.setdefault(_sound(surface), set()).add(name)
-    return _Vocabulary(
-        lexicon=lexicon,
-        occupations=load_occupations(),
-        sounds={k: frozenset(v) for k, v in sounds.items()},
-        fuzzy_choices=tuple(c for c, _ in pairs),
-        fuzzy_owners=tuple(n for _, n in pairs),
-    )
-
-
-@lru_cache(maxsize=8192)
-def _char_sound(char: str) -> str:
-    return str(lazy_pinyin(char)[0])
-
-
-def _sound(text: str) -> str:
-    """Toneless pinyin: homophone typos (悍 for 焊) sound the same."""
-    return " ".join(_char_sound(ch) for ch in text)
-
-
-@cache
-def _prefixes(kind: str) -> frozenset[str]:
-    """Every prefix of every surface form of a table, to stop extending a span early."""
-    table = _table(kind)
-    return frozenset(surface[:i] for surface in table for i in range(1, len(surface) + 1))
-
-
-def _table(kind: str) -> Mapping[str, str]:
-    vocabulary = _vocabulary()
-    return vocabulary.lexicon.surfaces if kind == "lexicon" else vocabulary.occupations.surfaces
-
-
-def _scan(words: list[str], kind: str) -> list[tuple[int, str]]:
-    """Longest surface forms of up to _MAX_SPAN words, left to right: (word index, value)."""
-    table = _table(kind)
-    prefixes = _prefixes(kind)
-    hits: list[tuple[int, str]] = []
-    i, n = 0, len(words)
-    while i < n:
-        found: str | None = None
-        last = i
-        joined = ""
-        for j in range(i, min(i + _MAX_SPAN, n)):
-            joined += words[j]
-            if joined not in prefixes:
-                break
-            value = table.get(joined)
-            if value is not None:
-                found, last = value, j
-        if found is None:
-            i += 1
-        else:
-            hits.append((i, found))
-            i = last + 1
-    return hits
-
-
-def _unknown_runs(words: list[str]) -> list[str]:
-    """Runs of three or more single Chinese characters: what jieba could not make words of."""
-    runs: list[str] = []
-    current: list[str] = []
-    for word in [*words, ""]:
-        if len(word) == 1 and not word.isascii():
-            current.append(word)
-            continue
-        if len(current) >= _FUZZY_MIN:
-            runs.append("".join(current))
-        current = []
-    return runs
-
-
-def _near_spelling(run: str, vocabulary: _Vocabulary) -> str | None:
-    """The canonical name a typo'd run stands for, when one surface is clearly nearest."""
-    windows = [
-        run[start : start + size]
-        for size in range(_FUZZY_MIN, min(len(run), _FUZZY_MAX) + 1)
-        for start in range(len(run) - size + 1)
-    ]
-    homophones = {owner for w in windows for owner in vocabulary.sounds.get(_sound(w), ())}
-    if len(homophones) == 1:
-        return homophones.pop()
-    # One C call for every window against every surface; below the cutoff a score is 0.
-    scores = process.cdist(
-        windows,
-        vocabulary.fuzzy_choices,
-        scorer=Levenshtein.normalized_similarity,
-        score_cutoff=_FUZZY_CUTOFF,
-        dtype=np.float32,
-    )
-    top = float(scores.max())
-    if top <= 0:
-        return None
-    owners = {vocabulary.fuzzy_owners[j] for j in np.nonzero(scores >= top - 1e-6)[1]}
-    return owners.pop() if len(owners) == 1 else None
-
-
 def _segments(cleaned: str) -> list[list[str]]:
     """The words of a cleaned text, split where punctuation or spaces were (one jieba call)."""
     segments: list[list[str]] = []
@@ -239,15 +118,15 @@ class _Analysis:
 
 @lru_cache(maxsize=262_144)
 def _analyse(text: str) -> _Analysis:
-    vocabulary = _vocabulary()
-    lexicon = vocabulary.lexicon
+    vocab = vocabulary()
+    lexicon = vocab.lexicon
     names: set[str] = set()
     tokens: list[str] = []
     segments: list[list[str]] = []
     for words in _segments(clean_text(text)):
         segments.append(words)
         tokens.extend(words)
-        hits = _scan(words, "lexicon")
+        hits = scan(words, "lexicon")
         for index, name in hits:
             if lexicon.entries[name].certificate and any(
                 w in _NEGATIONS for w in words[max(0, index - 2) : index]
@@ -256,8 +135,8 @@ def _analyse(text: str) -> _Analysis:
             names.add(name)
     if not names:
         for words in segments:
-            for run in _unknown_runs(words):
-                near = _near_spelling(run, vocabulary)
+            for run in unknown_runs(words):
+                near = near_spelling(run, vocab)
                 if near is not None:
                     names.add(near)
     skills: set[str] = set()
@@ -273,7 +152,7 @@ def _analyse(text: str) -> _Analysis:
     occupations = {lexicon.entries[s].code for s in skills}
     if not names:
         for words in segments:
-            occupations.update(code for _, code in _scan(words, "occupations"))
+            occupations.update(code for _, code in scan(words, "occupations"))
     profile = SkillProfile(
         skills=frozenset(skills), occupations=frozenset(occupations), tokens=tuple(tokens)
     )
