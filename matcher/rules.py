@@ -36,7 +36,7 @@ import numpy.typing as npt
 from catalogue.models import DIRECTED, POST_KINDS, PUBLIC_WELFARE
 from matcher.index import PostIndex
 from matcher.person import SeekerArrays
-from matcher.score import _group
+from matcher.score import distinct_keys
 
 RULES: tuple[str, ...] = (
     "closed",
@@ -108,7 +108,7 @@ def eligible(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> Mask:
             strict=True,
         )
     )
-    places, place_of = _group(place_keys)
+    places, place_of = distinct_keys(place_keys)
     place_rows = np.empty((len(places), len(index)), dtype=bool)
     for j, key in enumerate(places):
         township_row, origin, tolerance, lodging, difficulty = key
@@ -121,13 +121,13 @@ def eligible(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> Mask:
         row &= near
         row &= static
         place_rows[j] = row
-    ages, age_of = _group(people.age.tolist())
+    ages, age_of = distinct_keys(people.age.tolist())
     age_values = np.array(ages, dtype=np.int16)[:, None]
     age_rows = (index.min_age[None, :] <= age_values) & (age_values <= index.max_age[None, :])
     ok = place_rows[place_of]
     ok &= age_rows[age_of]
     if index.certificates:
-        held, held_of = _group([r.tobytes() for r in people.lacks])
+        held, held_of = distinct_keys([r.tobytes() for r in people.lacks])
         lacks = np.stack([np.frombuffer(bytes(h), dtype=np.float32) for h in held])
         ok &= (lacks @ index.cert_required.T == 0)[held_of]
     return ok

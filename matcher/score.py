@@ -63,7 +63,7 @@ def text_part(rows: Sequence[TextRow], index: PostIndex) -> Scores:
     (``index.text_t``) in one sparse product; scipy computes each output row on its own, so one
     person alone and the same person in a block get the same scores to the last bit.
     """
-    distinct, inverse = _group([(c.tobytes(), v.tobytes()) for c, v in rows])
+    distinct, inverse = distinct_keys([(c.tobytes(), v.tobytes()) for c, v in rows])
     first: dict[int, int] = {}
     for i, j in enumerate(inverse.tolist()):
         first.setdefault(j, i)
@@ -85,7 +85,7 @@ def text_part(rows: Sequence[TextRow], index: PostIndex) -> Scores:
 K = TypeVar("K", bound=Hashable)
 
 
-def _group(keys: Sequence[K]) -> tuple[list[K], npt.NDArray[np.intp]]:
+def distinct_keys(keys: Sequence[K]) -> tuple[list[K], npt.NDArray[np.intp]]:
     """The distinct keys in first-seen order and each item's position among them."""
     seen: dict[K, int] = {}
     inverse = np.fromiter((seen.setdefault(key, len(seen)) for key in keys), np.intp, len(keys))
@@ -133,7 +133,7 @@ def score_block(
             strict=True,
         )
     )
-    distinct, inverse = _group(keys)
+    distinct, inverse = distinct_keys(keys)
     floor = np.where(index.lodging, np.float32(LODGING_FLOOR), np.float32(0.0))
     base = np.empty((len(distinct), len(index)), np.float32)
     for j, key in enumerate(distinct):
@@ -226,4 +226,12 @@ def top_k(
     return rows, values
 
 
-__all__ = ["commute_part", "kind_part", "post_constant", "score_block", "text_part", "top_k"]
+__all__ = [
+    "commute_part",
+    "distinct_keys",
+    "kind_part",
+    "post_constant",
+    "score_block",
+    "text_part",
+    "top_k",
+]
