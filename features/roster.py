@@ -305,16 +305,33 @@ def parse_roster(
                 township = place
         if phone and not _PHONE.match(phone):
             r.bad("phone", phone, "应为手机号或固定电话号码（数字）")
-        education = r.pick("education", education_text, _EDUCATION, None)
-        exclusion = r.pick("exclusion", exclusion_text, _EXCLUSION, None)
-        health = r.pick("health", health_text, _HEALTH, None)
-        employment = r.pick("employment", employment_text, _EMPLOYMENT, "无业")
-        registration = r.pick("registration", registration_text, _REGISTRATION, "未登记")
-        wants_job = r.pick("wants_job", wants_text, _WISH, False)
-        wants_business = r.pick("wants_business", business_text, _WISH, False)
-        wants_training = r.pick("wants_training", training_text, _WISH, False)
-        lodging = r.pick("accepts_lodging", lodging_text, _YES_NO, False)
-        difficulty = r.pick("difficulty", difficulty_text, _YES_NO, False)
+        # The common case is one dict lookup; r.pick handles blanks and reports bad values.
+        education = _EDUCATION.get(education_text) or r.pick(
+            "education", education_text, _EDUCATION, None
+        )
+        exclusion = _EXCLUSION.get(exclusion_text) or r.pick(
+            "exclusion", exclusion_text, _EXCLUSION, None
+        )
+        health = _HEALTH.get(health_text) or r.pick("health", health_text, _HEALTH, None)
+        employment = _EMPLOYMENT.get(employment_text) or r.pick(
+            "employment", employment_text, _EMPLOYMENT, "无业"
+        )
+        registration = _REGISTRATION.get(registration_text) or r.pick(
+            "registration", registration_text, _REGISTRATION, "未登记"
+        )
+        wants_job = _bool(wants_text, _WISH) or r.pick("wants_job", wants_text, _WISH, False)
+        wants_business = _bool(business_text, _WISH) or r.pick(
+            "wants_business", business_text, _WISH, False
+        )
+        wants_training = _bool(training_text, _WISH) or r.pick(
+            "wants_training", training_text, _WISH, False
+        )
+        lodging = _bool(lodging_text, _YES_NO) or r.pick(
+            "accepts_lodging", lodging_text, _YES_NO, False
+        )
+        difficulty = _bool(difficulty_text, _YES_NO) or r.pick(
+            "difficulty", difficulty_text, _YES_NO, False
+        )
         commute: int | None = None
         if commute_text:
             if commute_text.isdigit() and int(commute_text) > 0:
@@ -382,6 +399,11 @@ def _keyed_hash(secret: str) -> Callable[[str], str]:
         return o.hexdigest()[:16]
 
     return keyed_hash
+
+
+def _bool(text: str, mapping: Mapping[str, bool]) -> bool:
+    """True for a yes in ``mapping``; anything else (no, blank, bad) goes on to ``pick``."""
+    return mapping.get(text) is True
 
 
 def _hint(exc: UnknownPlaceError) -> str:

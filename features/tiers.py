@@ -180,6 +180,7 @@ def _shipped_rules() -> TierRules:
 
 
 _RANK = {tier: i for i, tier in enumerate(TIERS)}
+_UNSET = object()
 
 
 def assess_tier(laborer: Laborer, day: dt.date, rules: TierRules) -> TierAssessment:
@@ -234,19 +235,45 @@ class TierAssessor:
         self._employment = any(r.employment is not None for r in table)
         self._sex = any(r.sex is not None for r in table)
         self._memo: dict[tuple[object, ...], TierAssessment] = {}
+        self._parts: dict[object, object] = {}
+
+    def _part(self, item: tuple[str, object]) -> object:
+        """The band or value of one part of the memo key (computed once per distinct value)."""
+        found = self._parts.get(item, _UNSET)
+        if found is not _UNSET:
+            return found
+        kind, value = item
+        if kind == "education":
+            level = education_level(value if isinstance(value, str) else None)
+            found = bisect.bisect_right(self._levels, level)
+        elif kind == "months":
+            found = -1 if value is None else bisect.bisect_right(self._months, int(value))  # type: ignore[call-overload]
+        elif kind == "health":
+            health = value or "健康"
+            found = health if health in self._health else ""
+        else:
+            family: tuple[str, ...] = value  # type: ignore[assignment]
+            found = tuple(w for w in self._words if any(w in item for item in family))
+        self._parts[item] = found
+        return found
 
     def __call__(self, laborer: Laborer) -> TierAssessment:
         """The laborer's assessment on the assessor's day."""
-        months = laborer.months_without_work
-        family = laborer.family
-        health = laborer.health or "健康"
+        # Each part of the key is looked up in a small cache: people share birth dates,
+        # education, months, health and family words.
+        parts = self._parts
+        birth, education = laborer.birth_date, laborer.education
+        months, health, family = laborer.months_without_work, laborer.health, laborer.family
+        age_band = parts.get(birth)
+        if age_band is None:
+            age_band = parts[birth] = bisect.bisect_right(self._ages, laborer.age_on(self.day))
         key = (
-            bisect.bisect_right(self._ages, laborer.age_on(self.day)),
-            bisect.bisect_right(self._levels, education_level(laborer.education)),
+            age_band,
+            self._part(("education", education)),
             bool(laborer.skills or laborer.certificates) + bool(laborer.certificates),
-            -1 if months is None else bisect.bisect_right(self._months, months),
-            health if health in self._health else "",
-            tuple(w for w in self._words if any(w in item for item in family)) if family else (),
+            self._part(("months", months)),
+            self._part(("health", health)),
+            self._part(("family", family)) if family else (),
             self._difficulty and laborer.difficulty,
             self._employment and laborer.employment,
             self._sex and laborer.sex,

@@ -151,7 +151,6 @@ return {redis.call('GET', KEYS[1]) or '0', table.concat(redis.call('HVALS', KEYS
 """
 _SEP = "\x1e"
 _CONTROL = str.maketrans({"\x1e": " ", "\x1f": " ", "\x00": " "})
-_UNSAFE = re.compile("[\x00\x1e\x1f]")
 _CHUNK = 4000  # unpack() in Lua takes up to about 8,000 values
 
 # DESIGN §4 status changes and what they do to the stored laborer.
@@ -748,7 +747,9 @@ def _derive(
 
 def _clean(text: str) -> str:
     """Text safe inside the scripts' joined arguments (no separator or NUL characters)."""
-    return text.translate(_CONTROL) if _UNSAFE.search(text) else text
+    if text.isprintable():  # the separators and NUL are not printable: the common case
+        return text
+    return text.translate(_CONTROL)
 
 
 class _WritePlan:
