@@ -89,7 +89,7 @@ def _refer(ctx: Context, args: argparse.Namespace) -> int:
         weights=Weights.from_mapping(settings.match_weights),
         today=today,
         limits=limits,
-        tier=record.tier_override or record.tier,
+        tier=record.tier,
     )
     shown = {r.post_id for r in result.referrals} | {n.post_id for n in result.near_misses}
     posts = {pid: post_json(index.posts[index.row_of(pid)], today) for pid in shown}
