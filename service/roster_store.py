@@ -42,7 +42,7 @@ from features.gazetteer import Gazetteer
 from features.idcard import laborer_id as derive_laborer_id
 from features.idcard import mask_id_number, mask_phone
 from features.laborer import TIERS, Laborer
-from features.roster import ROSTER_COLUMNS, parse_roster
+from features.roster import ROSTER_COLUMNS, RosterParse, parse_roster
 from features.tabular import RowError, read_table
 from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
 from features.verification import REGISTERED_KINDS, verify
@@ -938,12 +938,9 @@ def import_roster_file(
     gc.disable()  # many small objects and no cycles: the cyclic collector only costs time here
     try:
         try:
-            table = read_table(data, filename)
+            parsed = _read_and_parse(data, filename, store.secret, as_of, limits, gazetteer)
         except TableError as exc:
             return ImportOutcome(False, ImportSummary(), [RowError(1, "", "", str(exc))], {})
-        parsed = parse_roster(
-            table, secret=store.secret, as_of=as_of, limits=limits, gazetteer=gazetteer
-        )
         rejected = parsed.rejected_rows
         if (parsed.errors and not keep_valid) or not parsed.laborers:
             summary = ImportSummary(rejected=rejected)
@@ -961,6 +958,19 @@ def import_roster_file(
     finally:
         if enabled:
             gc.enable()
+
+
+def _read_and_parse(
+    data: bytes,
+    filename: str,
+    secret: str,
+    as_of: dt.date,
+    limits: AgeLimits,
+    gazetteer: Gazetteer,
+) -> RosterParse:
+    """The file's rows validated; the table of text cells is freed before anything is written."""
+    table = read_table(data, filename)
+    return parse_roster(table, secret=secret, as_of=as_of, limits=limits, gazetteer=gazetteer)
 
 
 def _flagged(laborers: Iterable[Laborer], day: dt.date, limits: AgeLimits) -> dict[str, int]:
