@@ -14,7 +14,6 @@ import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from features.errors import UnknownPlaceError
@@ -186,7 +185,7 @@ def referrals(
     today: TodayDep,
     laborer_id: str,
     k: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> JSONResponse:
+) -> dict[str, Any]:
     """The matching core's top-k posts for the person, on the current catalogue."""
     record = person_in_scope(request, caller, laborer_id)
     state = request.app.state
@@ -207,35 +206,32 @@ def referrals(
     def post(post_id: str) -> Any:
         return index.posts[index.row_of(post_id)]
 
-    # Plain JSON types already: skip the encoder pass a returned dict would get.
-    return JSONResponse(
-        {
-            "laborer_id": laborer_id,
-            "reason": result.reason,
-            "referrals": [
-                post_json(post(r.post_id), today)
-                | {
-                    "score": round(r.score, 4),
-                    "reasons": list(r.reasons),
-                    "signals": {name: float(v) for name, v in r.signals.items()},
-                }
-                for r in result.referrals
-            ],
-            "excluded": result.excluded,
-            "near_misses": [
-                {
-                    "post_id": m.post_id,
-                    "title": post(m.post_id).title,
-                    "employer": post(m.post_id).employer,
-                    "missing": m.missing,
-                    "training": m.training,
-                    "score": m.score,
-                }
-                for m in result.near_misses
-            ],
-            "catalogue_version": index.version,
-        }
-    )
+    return {
+        "laborer_id": laborer_id,
+        "reason": result.reason,
+        "referrals": [
+            post_json(post(r.post_id), today)
+            | {
+                "score": round(r.score, 4),
+                "reasons": list(r.reasons),
+                "signals": {name: float(v) for name, v in r.signals.items()},
+            }
+            for r in result.referrals
+        ],
+        "excluded": result.excluded,
+        "near_misses": [
+            {
+                "post_id": m.post_id,
+                "title": post(m.post_id).title,
+                "employer": post(m.post_id).employer,
+                "missing": m.missing,
+                "training": m.training,
+                "score": m.score,
+            }
+            for m in result.near_misses
+        ],
+        "catalogue_version": index.version,
+    }
 
 
 # -- outcomes ---------------------------------------------------------------------------------
