@@ -160,9 +160,7 @@ class _State:
         grid = self.grid  # (n, m) candidate post rows, −1 where unusable
         person_of, column = np.nonzero(grid >= 0)
         post_of = grid[person_of, column].astype(np.int64)
-        pairs_held = [(p, j) for p, mine in enumerate(self.held) for j in mine]
-        held_keys = np.asarray([p * posts + j for p, j in pairs_held], dtype=np.int64)
-        is_held = np.isin(person_of * posts + post_of, held_keys)
+        is_held = _held_mask(self, grid)[person_of, column]
         parts_src = [
             np.full(int((want > 0).sum()), source),
             np.where(is_held, n + post_of, person_of),
@@ -176,6 +174,8 @@ class _State:
             parts_dst.append(np.full(len(donors), sink))
             parts_w.append(spare[donors])
         room = np.flatnonzero(load < cap)
+        if len(room) == 0 and (keep is None or len(parts_src) == 2 or not len(parts_src[2])):
+            return  # no post with room and no one who may give one up: no path can end
         parts_src.append(n + room)
         parts_dst.append(np.full(len(room), sink))
         parts_w.append((cap - load)[room])
@@ -310,32 +310,29 @@ def _distinct(rows: IntArray, posts: int) -> npt.NDArray[np.bool_]:
     return valid
 
 
+def _held_mask(state: _State, grid: IntArray) -> npt.NDArray[np.bool_]:
+    """Which cells of the candidate grid (−1 where unusable) the allocation holds."""
+    posts = len(state.cap)
+    keys = np.asarray(
+        [p * posts + j for p, mine in enumerate(state.held) for j in mine], dtype=np.int64
+    )
+    cells = np.arange(grid.shape[0], dtype=np.int64)[:, None] * posts + grid
+    return (grid >= 0) & np.isin(cells, keys)
+
+
 def _finish(
     rows: IntArray, scores: FloatArray, valid: npt.NDArray[np.bool_], state: _State, width: int
 ) -> Allocation:
-    n = rows.shape[0]
-    chosen = np.full((n, max(width, 1)), -1, dtype=np.int32)
-    held = state.held
-    people = [i for i in range(n) if held[i]]
-    if not people:
-        return Allocation(
-            chosen,
-            np.asarray(state.count, np.int32),
-            np.asarray(state.load, np.int32),
-            tuple(state.overflows),
-        )
-    sub_rows = rows[people].tolist()
-    sub_scores = scores[people].tolist()
-    sub_valid = valid[people].tolist()
-    for person, cand, score, ok in zip(people, sub_rows, sub_scores, sub_valid, strict=True):
-        # The first valid occurrence of each held post (repeats were dropped as invalid).
-        columns = [
-            c
-            for c, (post, good) in enumerate(zip(cand, ok, strict=True))
-            if good and post in held[person]
-        ]
-        columns.sort(key=lambda c: (-score[c], c))
-        chosen[person, : len(columns)] = columns
+    width = max(width, 1)
+    grid = np.where(valid, rows, -1)
+    held = _held_mask(state, grid)
+    # Held columns first, best score first, ties by column (a stable sort).
+    ranked = np.where(held, scores.astype(np.float64), -np.inf)
+    order = np.argsort(-ranked, axis=1, kind="stable")[:, :width]
+    keep = np.take_along_axis(held, order, axis=1)
+    chosen = np.where(keep, order, -1).astype(np.int32)
+    if chosen.shape[1] < width:
+        chosen = np.pad(chosen, ((0, 0), (0, width - chosen.shape[1])), constant_values=-1)
     return Allocation(
         chosen=chosen,
         counts=np.asarray(state.count, dtype=np.int32),
