@@ -158,6 +158,7 @@ class PostIndex:
     commute_signal: npt.NDArray[np.float32]
     certificates: tuple[str, ...]
     cert_required: npt.NDArray[np.float32]
+    cert_required_t: npt.NDArray[np.float32]  # (C, m), the same by certificate
     post_certs: tuple[frozenset[str], ...]
     post_skills: sp.csr_matrix
     post_skill_sets: tuple[frozenset[str], ...]
@@ -294,6 +295,7 @@ class PostIndex:
             commute_signal=signal,
             certificates=cert_names,
             cert_required=cert_required,
+            cert_required_t=np.ascontiguousarray(cert_required.T),
             post_certs=tuple(certs),
             post_skills=post_skills,
             post_skill_sets=skill_sets,

@@ -61,9 +61,12 @@ def static_mask(index: PostIndex, *, today: dt.date) -> Mask:
 
 def missing_certificates(people: SeekerArrays, index: PostIndex) -> npt.NDArray[np.float32]:
     """How many required certificates each person lacks for each post (n, m)."""
-    if not index.certificates:
-        return np.zeros((len(people), len(index)), np.float32)
-    counts: npt.NDArray[np.float32] = people.lacks @ index.cert_required.T
+    counts = np.zeros((len(people), len(index)), np.float32)
+    if index.certificates:
+        # Sums of rows rather than a BLAS product: one person is the online case, and a
+        # threaded BLAS call for a single row is slow on a busy machine.
+        for i, lacks in enumerate(people.lacks):
+            counts[i] = index.cert_required_t[np.flatnonzero(lacks)].sum(axis=0)
     return counts
 
 
@@ -128,8 +131,14 @@ def eligible(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> Mask:
     ok &= age_rows[age_of]
     if index.certificates:
         held, held_of = distinct_keys([r.tobytes() for r in people.lacks])
-        lacks = np.stack([np.frombuffer(bytes(h), dtype=np.float32) for h in held])
-        ok &= (lacks @ index.cert_required.T == 0)[held_of]
+        rows = np.stack(
+            [
+                index.cert_required_t[np.flatnonzero(np.frombuffer(bytes(h), np.float32))].sum(0)
+                == 0
+                for h in held
+            ]
+        )
+        ok &= rows[held_of]
     return ok
 
 
