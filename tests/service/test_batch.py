@@ -317,3 +317,15 @@ def test_the_next_month_repeats_no_post_and_a_declined_post_never_returns(settin
         assert not before & {p["post_id"] for p in pushes}
     assert declined not in {p["post_id"] for p in december.get(person, [])}
     assert runner.done_months() == [MONTH, "2026-12"]
+
+
+def test_the_cli_export_writes_the_file_and_refuses_a_month_never_run(settings, store, tmp_path):
+    load_district(store, prefix="cx")
+    out = tmp_path / "推送清单.xlsx"
+    argv = ["batch", "export", "--month", MONTH, "--out", str(out)]
+    assert main_exit(settings, "cx", argv) == 1
+    assert not out.exists()
+    run_month(store, _settings(settings, "cx"), MONTH)
+    assert main_exit(settings, "cx", [*argv, "--township", "永乐店镇"]) == 0
+    assert out.read_bytes().startswith(b"PK")
+    assert main_exit(settings, "cx", ["batch", "export", "--month", MONTH, "--out", "x.txt"]) == 2
