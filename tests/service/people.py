@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
@@ -66,3 +67,20 @@ def load_posts(client: TestClient, auth: Auth) -> list[dict[str, object]]:
         "posts"
     ]
     return posts
+
+
+def run_batch(
+    client: TestClient, auth: Auth, month: str, role: str = "district"
+) -> dict[str, object]:
+    """Start the month's batch through the API and wait for it to finish; its status."""
+    started = client.post(f"/api/v1/batches/{month}", headers=auth[role])
+    assert started.status_code == 202, started.text
+    url = started.json()["status_url"]
+    assert started.headers["Location"] == url
+    for _ in range(1200):  # waits for the background run; not a timing assertion
+        status = client.get(url, headers=auth["city"]).json()
+        if status["state"] == "done" and not status["running"]:
+            return dict(status)
+        assert "error" not in status, status
+        time.sleep(0.05)
+    raise AssertionError(f"the batch of {month} did not finish")

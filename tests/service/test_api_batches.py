@@ -5,32 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
+import pytest
 import redis
 from fastapi.testclient import TestClient
 
 from service import audit
-from tests.service.people import load_people, load_posts
+from tests.service.people import load_people, load_posts, run_batch
+
+# Each test loads a roster and a catalogue and runs requests by the dozen.
+pytestmark = pytest.mark.slow
 
 Auth = dict[str, dict[str, str]]
-
-
-def run_batch(
-    client: TestClient, auth: Auth, month: str, role: str = "district"
-) -> dict[str, object]:
-    """Start the month's batch through the API and wait for it to finish; its status."""
-    started = client.post(f"/api/v1/batches/{month}", headers=auth[role])
-    assert started.status_code == 202, started.text
-    url = started.json()["status_url"]
-    assert started.headers["Location"] == url
-    for _ in range(1200):  # waits for the background run; not a timing assertion
-        status = client.get(url, headers=auth["city"]).json()
-        if status["state"] == "done" and not status["running"]:
-            return dict(status)
-        assert "error" not in status, status
-        time.sleep(0.05)
-    raise AssertionError(f"the batch of {month} did not finish")
 
 
 def test_a_district_starts_a_batch_and_reads_its_status_and_lists(

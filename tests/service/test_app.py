@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
@@ -32,6 +33,7 @@ def test_an_unknown_path_is_a_chinese_problem(client: TestClient) -> None:
     assert "/api/v1" in answer.json()["detail"]
 
 
+@pytest.mark.slow
 def test_a_redis_outage_gives_503_and_the_service_recovers_by_itself(tmp_path: Path) -> None:
     folder = tmp_path / "redis"
     socket = start_embedded(folder, stop_at_exit=False)

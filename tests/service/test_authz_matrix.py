@@ -16,9 +16,11 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from tests.service.people import PEOPLE, load_people
-from tests.service.test_api_batches import run_batch
+from tests.service.people import PEOPLE, load_people, run_batch
 from tests.service.uploads import AGREEMENT, csv_bytes, directed_post, local_post, roster_row
+
+# Each test loads a roster and a catalogue and runs requests by the dozen.
+pytestmark = pytest.mark.slow
 
 Auth = dict[str, dict[str, str]]
 ROLES = (
