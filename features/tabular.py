@@ -142,7 +142,8 @@ def read_xlsx(data: bytes) -> Table:
     header = [_cell_text(c) for c in values[0]]
     while header and not header[-1]:
         header.pop()
-    rows = [[_cell_text(c) for c in r] for r in values[1:]]
+    # Text cells (nearly all of a roster) take the fast path; numbers and dates are converted.
+    rows = [[c.strip() if type(c) is str else _cell_text(c) for c in r] for r in values[1:]]
     return Table(header, _pad(_drop_blank(rows), len(header)))
 
 
