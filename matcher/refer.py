@@ -20,7 +20,7 @@ from features.skills import training_for
 from matcher.index import PostIndex
 from matcher.person import Seeker, seeker_arrays, seeker_of, text_row
 from matcher.rules import RULES, exclusion_counts, missing_certificates, passes_all, rule_masks
-from matcher.score import TextRow, score_block, text_part, top_k
+from matcher.score import TextRow, accumulate_row, score_block, text_part, top_k
 from matcher.signals import LODGING_FLOOR, NEAR_HOME_MINUTES, TRAITS, kind_tables
 from matcher.weights import DEFAULT_WEIGHTS, Weights
 
@@ -193,7 +193,8 @@ def refer(
         return ReferralResult(laborer.laborer_id, [], {}, [], reason)
     seeker = seeker_for(laborer, index, today=today, tier=tier)
     people = seeker_arrays([seeker], index)
-    masks = rule_masks(people, index, today=today)
+    missing = missing_certificates(people, index)
+    masks = rule_masks(people, index, today=today, missing=missing)
     ok = passes_all(masks)
     excluded = exclusion_counts(masks)
     for post_id in exclude:
@@ -221,6 +222,7 @@ def refer(
         raw=raw[0],
         fit=fit,
         ok=ok[0],
+        missing=missing[0],
         shown=set(chosen.tolist()),
         k=near_miss_k,
     )
@@ -238,6 +240,7 @@ def near_misses(
     ok: npt.NDArray[np.bool_],
     shown: set[int],
     k: int = NEAR_MISS_K,
+    missing: npt.NDArray[np.float32] | None = None,
 ) -> list[NearMiss]:
     """Posts the person fits (some skill or desired-job match) that fail only for one missing
     certificate, or eligible wanted posts lacking one lexicon skill; best first, ties by post_id.
@@ -250,19 +253,23 @@ def near_misses(
             others &= masks[rule][0]
     found: list[tuple[float, int, str]] = []
     if index.certificates:
-        missing = missing_certificates(seeker_arrays([seeker], index), index)[0]
+        if missing is None:
+            missing = missing_certificates(seeker_arrays([seeker], index), index)[0]
         for r in np.flatnonzero(others & (missing == 1) & (fit > 0)):
             lacking = sorted(index.post_certs[r] - seeker.certificates)
             found.append((float(raw[r]), int(r), lacking[0]))
     if seeker.desired_text:
-        desired = text_part([index.text.row(seeker.desired_text)], index)[0]
+        desired = accumulate_row(index.text.row(seeker.desired_text), index)
         have = seeker.skills | seeker.desired
-        for r in np.flatnonzero(ok & (desired >= DESIRED_FLOOR)):
+        held = np.zeros(index.post_skills.shape[1], np.float32)
+        held[[index.text.skills[s] for s in have if s in index.text.skills]] = 1.0
+        named = np.diff(index.post_skills.indptr)  # lexicon skills each post names
+        lacking_one = (named > 1) & (named - index.post_skills @ held == 1)
+        for r in np.flatnonzero(ok & lacking_one & (desired >= DESIRED_FLOOR)):
             if int(r) in shown:
                 continue
             lacking = sorted(index.post_skill_sets[r] - have)
-            if len(lacking) == 1 and len(index.post_skill_sets[r]) > 1:
-                found.append((float(raw[r]), int(r), lacking[0]))
+            found.append((float(raw[r]), int(r), lacking[0]))
     found.sort(key=lambda t: (-t[0], t[1]))
     return [
         NearMiss(index.posts[r].post_id, missing, training_for(missing), round(score, 4))

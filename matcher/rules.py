@@ -70,8 +70,17 @@ def missing_certificates(people: SeekerArrays, index: PostIndex) -> npt.NDArray[
     return counts
 
 
-def rule_masks(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> dict[str, Mask]:
-    """Every rule's mask (n, m), True where the post passes, keyed by rule name."""
+def rule_masks(
+    people: SeekerArrays,
+    index: PostIndex,
+    *,
+    today: dt.date,
+    missing: npt.NDArray[np.float32] | None = None,
+) -> dict[str, Mask]:
+    """Every rule's mask (n, m), True where the post passes, keyed by rule name.
+
+    ``missing`` is :func:`missing_certificates`, when the caller has it already.
+    """
     n, m = len(people), len(index)
     reach = index.reach[people.township_row]  # (n, m)
     is_pw = index.kind == _PW
@@ -86,7 +95,7 @@ def rule_masks(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> dic
         "age": (index.min_age[None, :] <= people.age[:, None])
         & (people.age[:, None] <= index.max_age[None, :]),
         "commute": (minutes <= people.tolerance[:, None]) | lodging_ok,
-        "certificate": missing_certificates(people, index) == 0,
+        "certificate": (missing_certificates(people, index) if missing is None else missing) == 0,
     }
 
 

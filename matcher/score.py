@@ -55,6 +55,20 @@ def kind_part(people: SeekerArrays, index: PostIndex) -> Scores:
 TextRow = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
 
 
+def accumulate_row(row: TextRow, index: PostIndex) -> npt.NDArray[np.float32]:
+    """One person's text scores (m,): the rows of ``index.text_t`` of the person's features,
+    scaled and summed in column order in float32 — the operations scipy's sparse product does
+    for each output row, without its set-up cost (the tests check the two agree exactly)."""
+    out = np.zeros(len(index), np.float32)
+    t = index.text_t
+    indptr, indices, data = t.indptr, t.indices, t.data
+    for c, v in zip(row[0].tolist(), row[1].tolist(), strict=True):
+        start, end = indptr[c], indptr[c + 1]
+        if start != end:
+            out[indices[start:end]] += np.float32(v) * data[start:end]
+    return out
+
+
 def text_part(rows: Sequence[TextRow], index: PostIndex) -> Scores:
     """The weighted text signals of n people for every post (n, m).
 
@@ -63,6 +77,8 @@ def text_part(rows: Sequence[TextRow], index: PostIndex) -> Scores:
     (``index.text_t``) in one sparse product; scipy computes each output row on its own, so one
     person alone and the same person in a block get the same scores to the last bit.
     """
+    if len(rows) == 1:
+        return accumulate_row(rows[0], index)[None, :]
     distinct, inverse = distinct_keys([(c.tobytes(), v.tobytes()) for c, v in rows])
     first: dict[int, int] = {}
     for i, j in enumerate(inverse.tolist()):
@@ -227,6 +243,7 @@ def top_k(
 
 
 __all__ = [
+    "accumulate_row",
     "commute_part",
     "distinct_keys",
     "kind_part",
