@@ -30,8 +30,12 @@ def test_a_log_record_with_personal_data_in_its_arguments_is_masked(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     install_redaction()
-    # uvicorn's own logging config stops its access log from propagating: listen to it directly.
+    # A uvicorn started earlier in the process may have quietened its access log and stopped it
+    # propagating: listen to it directly, at INFO, for this test.
     access = logging.getLogger("uvicorn.access")
+    level, disabled = access.level, access.disabled
+    access.setLevel(logging.INFO)
+    access.disabled = False
     access.addHandler(caplog.handler)
     with caplog.at_level(logging.INFO):
         logging.getLogger("renggang.anything").info("person %s phone %s", ID, PHONE)
@@ -48,6 +52,8 @@ def test_a_log_record_with_personal_data_in_its_arguments_is_masked(
         except ValueError:
             logging.getLogger("renggang.x").exception("failed for %s", PHONE)
     access.removeHandler(caplog.handler)
+    access.setLevel(level)
+    access.disabled = disabled
     assert ID not in caplog.text
     assert PHONE not in caplog.text
     assert "GET /api/v1/laborers?q=110112********" in caplog.text
