@@ -26,6 +26,7 @@ from catalogue.errors import AgreementError
 from catalogue.models import Agreement, Employer, Post
 from features.errors import UnknownPlaceError
 from features.gazetteer import OUTER_DISTRICTS, Gazetteer
+from features.tabular import is_digits
 
 AGREEMENT_STATES: tuple[str, ...] = ("生效", "终止")
 
@@ -51,7 +52,7 @@ def _int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_digits(value.strip()):
         return int(value.strip())
     return None
 

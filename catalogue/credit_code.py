@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from features.tabular import is_digits
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
 # GB 32100-2015 §5: weight of position i is 3^(i-1) mod 31.
@@ -39,7 +41,7 @@ def credit_code_problem(code: str) -> str | None:
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
         return f"统一社会信用代码含有不允许的字符“{''.join(bad)}”（不使用 I、O、S、V、Z）"
-    if not code[2:8].isdigit():
+    if not is_digits(code[2:8]):
         return "统一社会信用代码第3–8位应为行政区划代码（6位数字）"
     expected = check_character(code[:17])
     if code[17] != expected:
@@ -58,7 +60,7 @@ def make_credit_code(
     """A synthetic valid code for tests and demos: ``seq`` picks the organisation code."""
     if seq < 0:
         raise ValueError(f"seq must be >= 0, got {seq}")
-    if len(region) != 6 or not region.isdigit():
+    if len(region) != 6 or not is_digits(region):
         raise ValueError(f"region must be 6 digits, got {region!r}")
     body = []
     n = seq

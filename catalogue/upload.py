@@ -40,7 +40,7 @@ from catalogue.models import (
 from features.errors import UnknownPlaceError
 from features.gazetteer import OUTER_DISTRICTS, Gazetteer
 from features.laborer import EDUCATION_LEVELS
-from features.tabular import RowError, Table, map_headers
+from features.tabular import RowError, Table, is_digits, map_headers
 
 MIN_AGE = 16
 MAX_AGE = 65
@@ -81,11 +81,11 @@ def parse_date(text: str) -> dt.date | None:
         m = _DATE.fullmatch(text)
         if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if len(text) == 8 and text.isdigit():
+        if len(text) == 8 and is_digits(text):
             return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
-    if text.isdigit() and 20000 <= int(text) <= 80000:
+    if is_digits(text) and 20000 <= int(text) <= 80000:
         return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     return None
 
@@ -111,7 +111,7 @@ def _integer(text: str, *, header: str, low: Any, high: Any, expect: Any) -> Che
         return None, None
     clean = text.removesuffix("元").removesuffix("岁").removesuffix("人").replace(",", "")
     clean = clean.removesuffix(".0")
-    if clean.isdigit() and low <= int(clean) <= high:
+    if is_digits(clean) and low <= int(clean) <= high:
         return int(clean), None
     return None, f"{header}应为{expect}，实际为“{text}”"
 

@@ -29,7 +29,7 @@ from features.idcard import (
     parse_id_number,
 )
 from features.laborer import EDUCATION_LEVELS, EXCLUSIONS, HEALTH_STATES, Laborer
-from features.tabular import Column, RowError, Table, map_headers
+from features.tabular import Column, RowError, Table, is_digits, map_headers
 
 ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("姓名", "name", True, rule="必填"),
@@ -334,13 +334,13 @@ def parse_roster(
         )
         commute: int | None = None
         if commute_text:
-            if commute_text.isdigit() and int(commute_text) > 0:
+            if is_digits(commute_text) and int(commute_text) > 0:
                 commute = int(commute_text)
             else:
                 r.bad("max_commute_min", commute_text, "应为正整数（分钟），如60")
         months: int | None = None
         if months_text:
-            if months_text.isdigit():
+            if is_digits(months_text):
                 months = int(months_text)
             else:
                 r.bad("months_without_work", months_text, "应为0或正整数（月数），如6")

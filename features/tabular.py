@@ -63,6 +63,11 @@ class Table:
         return enumerate(self.rows, start=2)
 
 
+def is_digits(text: str) -> bool:
+    """A non-empty run of ASCII digits (``str.isdigit`` also takes ¹ and ①, which ``int`` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def decode_text(data: bytes) -> str:
     """Bytes of a CSV file as text: UTF-8 (BOM or not) if it decodes strictly, else GB18030."""
     try:
@@ -192,6 +197,7 @@ __all__ = [
     "RowError",
     "Table",
     "decode_text",
+    "is_digits",
     "map_headers",
     "read_csv",
     "read_table",

@@ -22,6 +22,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from features.tabular import is_digits
 from service.api.uploads import too_large
 from service.deps import beijing_today
 from service.problems import install_problem_handlers, problem_response
@@ -142,7 +143,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
+        if length is not None and is_digits(length) and int(length) > self.limit:
             await self._refuse(scope, receive, send)
             return
         seen = 0

@@ -39,7 +39,7 @@ from catalogue.errors import PostStateError, UnknownPostError
 from catalogue.models import Agreement, Post, post_state
 from catalogue.upload import UploadResult, parse_posts
 from features.gazetteer import Gazetteer
-from features.tabular import RowError, Table, read_table
+from features.tabular import RowError, Table, is_digits, read_table
 
 _STORED_ELSEWHERE = frozenset({"post_id", "hires", "status", "created_on", "updated_on"})
 _CONTENT = tuple(f.name for f in dataclasses.fields(Post) if f.name not in _STORED_ELSEWHERE)
@@ -320,7 +320,7 @@ class CatalogueStore:
 
     def changes_since(self, seq: str | int = 0, *, count: int | None = None) -> list[PostChange]:
         """Feed entries after ``seq``: a version number (every change after it) or an entry id."""
-        if isinstance(seq, int) or (isinstance(seq, str) and seq.isdigit()):
+        if isinstance(seq, int) or (isinstance(seq, str) and is_digits(seq)):
             start = f"{int(seq) + 1}-0"
         else:
             start = f"({seq}"

@@ -43,7 +43,7 @@ from features.idcard import laborer_id as derive_laborer_id
 from features.idcard import mask_id_number, mask_phone
 from features.laborer import TIERS, Laborer
 from features.roster import ROSTER_COLUMNS, RosterParse, parse_roster
-from features.tabular import RowError, read_table
+from features.tabular import RowError, is_digits, read_table
 from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
 from features.verification import REGISTERED_KINDS, verify
 
@@ -414,7 +414,7 @@ class RosterStore:
     def _query_ids(self, q: str) -> set[str]:
         if _LID.match(q):
             return {q}
-        if len(q) == 18 and q[:17].isdigit():
+        if len(q) == 18 and is_digits(q[:17]):
             return {derive_laborer_id(q, self.secret)}
         start = q.encode("utf-8")
         members: list[bytes] = self.redis.zrangebylex(  # type: ignore[assignment]
