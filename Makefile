@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check fmt lint types install bench clean
+.PHONY: demo test check fmt lint types install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,6 @@ types: $(STAMP)
 
 ## Format check, lint, types, tests, in that order.
 check: lint types test
-
-bench: $(STAMP)
-	$(BIN)/python -m evaluation.bench_all
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
