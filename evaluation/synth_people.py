@@ -22,34 +22,10 @@ import numpy.typing as npt
 
 from features.gazetteer import OUTER_DISTRICTS, Township, load_gazetteer
 from features.idcard import make_id_number
+from features.roster import ROSTER_COLUMNS
 
 # DESIGN §4 roster headers (核实记录表), in the order of the template.
-ROSTER_HEADERS: tuple[str, ...] = (
-    "姓名",
-    "公民身份号码",
-    "性别",
-    "户籍性质",
-    "区",
-    "乡镇(街道)",
-    "村(社区)",
-    "联系电话",
-    "文化程度",
-    "人员身份",
-    "健康状况",
-    "就业状况",
-    "登记情况",
-    "就业意愿",
-    "创业意愿",
-    "培训意愿",
-    "期望工种",
-    "技能特长",
-    "职业资格证书",
-    "可接受通勤(分钟)",
-    "接受外出住宿",
-    "家庭情况",
-    "失业时长(月)",
-    "就业困难人员",
-)
+ROSTER_HEADERS: tuple[str, ...] = tuple(column.header for column in ROSTER_COLUMNS)
 
 # ---------------------------------------------------------------------------------------------
 # People. Each table is (value, probability); probabilities of a table sum to 1.

@@ -23,33 +23,14 @@ from typing import Any
 
 import numpy as np
 
+from catalogue.columns import POST_COLUMNS
 from catalogue.credit_code import make_credit_code
 from evaluation.synth_people import allocate
 from features.gazetteer import DEVELOPMENT_AREA, OUTER_DISTRICTS, Township, load_gazetteer
 
 # DESIGN §4 post headers (岗位信息表), in the order of the template.
-POST_HEADERS: tuple[str, ...] = (
-    "岗位编号",
-    "岗位名称",
-    "岗位类型",
-    "用人单位",
-    "统一社会信用代码",
-    "工作区",
-    "工作乡镇(街道)",
-    "工作地址",
-    "招聘人数",
-    "最低年龄",
-    "最高年龄",
-    "学历要求",
-    "技能要求",
-    "证书要求",
-    "岗位描述",
-    "月薪下限",
-    "月薪上限",
-    "提供住宿",
-    "工作形式",
-    "截止日期",
-    "面向乡镇",
+POST_HEADERS: tuple[str, ...] = tuple(
+    column.header for column in POST_COLUMNS if column.header != "联系方式"
 )
 
 # ---------------------------------------------------------------------------------------------
