@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
 import redis
 
 from catalogue.agreements import agreement_as_dict, agreement_from_dict
@@ -44,8 +45,12 @@ from features.tabular import RowError, Table, is_digits, read_table
 _STORED_ELSEWHERE = frozenset({"post_id", "hires", "status", "created_on", "updated_on"})
 _CONTENT = tuple(f.name for f in dataclasses.fields(Post) if f.name not in _STORED_ELSEWHERE)
 _RETRIES = 20
-# One encoder for every post: json.dumps with options builds a new one per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON with Chinese as is; orjson, several times faster than json on 20,000 posts."""
+    return orjson.dumps(value).decode()
+
 
 # KEYS: posts, state, version, feed. ARGV: expected version, day, then a JSON array of
 # [post_id, stored value, event, reopen (0/1), uploader]. Writes the posts, bumps the
@@ -169,7 +174,7 @@ def _content_json(post: Post) -> str:
     data["certificates"] = list(post.certificates)
     data["for_townships"] = list(post.for_townships)
     data["closes_on"] = post.closes_on.isoformat() if post.closes_on else None
-    return _ENCODER.encode(data)
+    return _dumps(data)
 
 
 @lru_cache(maxsize=4096)
@@ -204,7 +209,7 @@ def _posts_from(
     """Many stored posts at once: one JSON decode of them all, in post_id order."""
     keys = sorted(raw)
     values = [raw[k] for k in keys]
-    decoded = json.loads(b"[" + b",".join(v[_DATES:] for v in values) + b"]")
+    decoded = orjson.loads(b"[" + b",".join(v[_DATES:] for v in values) + b"]")
     return [
         _post_of(k.decode(), v, d, int(hires.get(k, 0)), states.get(k))
         for k, v, d in zip(keys, values, decoded, strict=True)
@@ -453,7 +458,7 @@ class CatalogueStore:
                 created, updated, unchanged, result.rejected, errors, False, dry_run, version
             )
         keys = [self.k_posts, self.k_state, self.k_version, self.k_feed]
-        payload = _ENCODER.encode(items)
+        payload = _dumps(items)
         new_version = int(self._upload(keys=keys, args=[version, day, payload]))
         if new_version < 0:
             return None  # the catalogue changed meanwhile: recompute
