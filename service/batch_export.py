@@ -60,7 +60,8 @@ def _row(record: Mapping[str, Any]) -> list[Any]:
         record["name"],
         TIER_NAMES.get(record["tier"], record["tier"]),
         "是" if record["difficulty"] else "否",
-        record["post_id"],
+        # 岗位编号 is the uploader's own number (DESIGN §4), which the township office can look up.
+        record["external_id"],
         record["title"],
         record["employer"],
         record["kind"],

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from service.batch import BatchBusyError, BatchLock, BatchRunner, Keys, chunked
 from service.batch_export import HEADERS, write_export
+from service.catalogue_store import CatalogueStore
 from service.cli import main
 from service.cli.batch_cmd import run_month
 from service.settings import Settings
@@ -203,6 +204,10 @@ def test_the_export_is_sorted_masked_and_identical_twice(settings, store, tmp_pa
     assert len(body) == runner.status(MONTH)["pushes"]
     keys = [(r[0], r[2]) for r in body]
     assert keys == sorted(keys)
+    # 岗位编号 is the uploader's own number, not the system's post id.
+    posts = CatalogueStore(store, prefix="exp").all_posts()
+    assert {r[6] for r in body} <= {p.external_id for p in posts}
+    assert not {r[6] for r in body} & {p.post_id for p in posts}
     ids, phones = id_numbers_and_phones(store, prefix="exp")
     assert not any(x in data.decode("utf-8-sig") for x in ids | phones)
     township = body[0][0]
