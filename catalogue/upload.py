@@ -46,32 +46,6 @@ MIN_AGE = 16
 MAX_AGE = 65
 MAX_TITLE = 100
 _HEADER = {c.key: c.header for c in POST_COLUMNS}
-# The columns in the order parse_posts unpacks a row: thirteen read as written, then the nine
-# validated one by one (in the order of their errors).
-_ROW_KEYS = (
-    "external_id",
-    "title",
-    "kind",
-    "employer",
-    "employer_code",
-    "district",
-    "township",
-    "for_townships",
-    "address",
-    "skills",
-    "certificates",
-    "description",
-    "contact",
-    "headcount",
-    "min_age",
-    "max_age",
-    "salary_min",
-    "salary_max",
-    "education",
-    "lodging",
-    "schedule",
-    "closes_on",
-)
 _SEPARATORS = re.compile(r"[、,;，；\s]+")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -329,44 +303,31 @@ def parse_posts(
     existing = existing or {}
     col = _columns(table, index, len(table.rows))
     first_row: dict[str, int] = {}
-    simple = (
-        (checks.headcount, _HEADER["headcount"]),
-        (checks.min_age, _HEADER["min_age"]),
-        (checks.max_age, _HEADER["max_age"]),
-        (checks.salary_min, _HEADER["salary_min"]),
-        (checks.salary_max, _HEADER["salary_max"]),
-        (checks.education, _HEADER["education"]),
-        (checks.lodging, _HEADER["lodging"]),
-        (checks.schedule, _HEADER["schedule"]),
-        (checks.closes_on, _HEADER["closes_on"]),
-    )
-    # Each row's cells as one tuple, in the order the loop reads them (no per-cell lookups).
-    cells_by_row = zip(*(col[key] for key in _ROW_KEYS), strict=True)
+    simple = [
+        (col[key], check, _HEADER[key])
+        for key, check in (
+            ("headcount", checks.headcount),
+            ("min_age", checks.min_age),
+            ("max_age", checks.max_age),
+            ("salary_min", checks.salary_min),
+            ("salary_max", checks.salary_max),
+            ("education", checks.education),
+            ("lodging", checks.lodging),
+            ("schedule", checks.schedule),
+            ("closes_on", checks.closes_on),
+        )
+    ]
     posts: list[Post] = []
     post_rows: list[int] = []
     errors: list[RowError] = []
     rejected = 0
     h = _HEADER
-    for j, row in enumerate(cells_by_row):
-        if blank_rows and not any(table.rows[j]):
+    for j, cells in enumerate(table.rows):
+        if blank_rows and not any(cells):
             continue
         number = j + 2
         errs: list[RowError] = []
-        (
-            external_id,
-            title,
-            kind,
-            employer,
-            raw_code,
-            raw_district,
-            raw_township,
-            raw_for,
-            address,
-            skills,
-            raw_certificates,
-            description,
-            contact,
-        ) = row[:13]
+        external_id = col["external_id"][j]
         if not external_id:
             errs.append(
                 RowError(
@@ -387,6 +348,7 @@ def parse_posts(
                         f"岗位编号“{external_id}”与第{first}行重复：同一文件中每个岗位编号只能出现一次",
                     )
                 )
+        title = col["title"][j]
         if not title:
             errs.append(RowError(number, h["title"], "", "岗位名称为必填项"))
         elif len(title) > MAX_TITLE:
@@ -398,11 +360,14 @@ def parse_posts(
                     f"岗位名称过长（{len(title)}字）：请控制在{MAX_TITLE}字以内",
                 )
             )
+        kind = col["kind"][j]
         problem = checks.kind(kind)
         if problem:
             errs.append(RowError(number, h["kind"], kind, problem))
+        employer = col["employer"][j]
         if not employer:
             errs.append(RowError(number, h["employer"], "", "用人单位为必填项：请填写单位全称"))
+        raw_code = col["employer_code"][j]
         code, code_problem = checks.code(raw_code)
         if code_problem:
             errs.append(RowError(number, h["employer_code"], raw_code, code_problem))
@@ -417,11 +382,13 @@ def parse_posts(
             )
 
         district = township = township_code = ""
+        raw_district = col["district"][j]
         area, problem = checks.area(raw_district)
         if problem:
             errs.append(RowError(number, h["district"], raw_district, problem))
         else:
             district = area.name
+            raw_township = col["township"][j]
             if raw_township:
                 found, problem = checks.township(raw_township, district)
                 if problem:
@@ -434,7 +401,8 @@ def parse_posts(
                 errs.append(RowError(number, h["employer_code"], raw_code, problem))
 
         values: list[Any] = []
-        for (check, header), text in zip(simple, row[13:], strict=True):
+        for column, check, header in simple:
+            text = column[j]
             value, problem = check(text)
             if problem:
                 errs.append(RowError(number, header, text, problem))
@@ -458,6 +426,7 @@ def parse_posts(
                     f"月薪上限（{high}）不能低于月薪下限（{low}）：请检查是否填反",
                 )
             )
+        raw_for = col["for_townships"][j]
         for_townships: tuple[str, ...] = ()
         if kind == PUBLIC_WELFARE:
             if bureau:
@@ -501,20 +470,20 @@ def parse_posts(
                 employer_code=code,
                 township=township,
                 township_code=township_code,
-                address=address,
+                address=col["address"][j],
                 min_age=min_age,
                 max_age=max_age,
                 education=education,
-                skills=skills,
-                certificates=checks.certificates(raw_certificates),
-                description=description,
+                skills=col["skills"][j],
+                certificates=checks.certificates(col["certificates"][j]),
+                description=col["description"][j],
                 salary_min=low,
                 salary_max=high,
                 lodging=lodging,
                 schedule=schedule,
                 closes_on=closes_on,
                 for_townships=for_townships,
-                contact=contact,
+                contact=col["contact"][j],
                 status=before.status if before is not None else "open",
                 hires=before.hires if before is not None else 0,
                 created_on=before.created_on if before is not None else None,
