@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.keys import create_key
-from service.settings import Settings
+from service.settings import Settings, get_settings
 from tests.factories import TODAY
 
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -63,3 +63,16 @@ def auth(make_key: Callable[..., dict[str, str]]) -> dict[str, dict[str, str]]:
         "city": make_key("city"),
         "batch": make_key("batch"),
     }
+
+
+@pytest.fixture
+def cli_env(
+    settings: Settings, store: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[redis.Redis]:
+    """The CLI's settings from the environment, pointing at the session's Redis (its client)."""
+    monkeypatch.setenv("REDIS_URL", settings.redis_url or "")
+    monkeypatch.setenv("RENGGANG_SECRET", "test-secret")
+    monkeypatch.setenv("RENGGANG_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    yield store
+    get_settings.cache_clear()

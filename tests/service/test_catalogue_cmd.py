@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,6 @@ from catalogue.columns import POST_COLUMNS
 from catalogue.credit_code import make_credit_code
 from catalogue.models import make_post_id
 from service.cli import main
-from service.settings import Settings, get_settings
 
 CODE = make_credit_code(51)
 HEADERS = [c.header for c in POST_COLUMNS]
@@ -24,15 +23,9 @@ TODAY = "2026-11-01"
 
 
 @pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, settings: Settings, store: redis.Redis, tmp_path: Path
-) -> Iterator[redis.Redis]:
-    monkeypatch.setenv("REDIS_URL", settings.redis_url or "")
-    monkeypatch.setenv("RENGGANG_SECRET", "test-secret")
-    monkeypatch.setenv("RENGGANG_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield store
-    get_settings.cache_clear()
+def env(cli_env: redis.Redis) -> redis.Redis:
+    """The CLI's environment, pointing at the session's Redis."""
+    return cli_env
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:

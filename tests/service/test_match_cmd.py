@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import redis
 
 from features.idcard import laborer_id, make_id_number
 from service.cli import main
-from service.settings import Settings, get_settings
 from tests.service.uploads import csv_bytes, directed_post, local_post, roster_row, xlsx_bytes
 
 TODAY = "2026-11-01"
@@ -21,15 +19,9 @@ CODE = "91110105MA01ABCD13"
 
 
 @pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, settings: Settings, store: redis.Redis, tmp_path: Path
-) -> Iterator[redis.Redis]:
-    monkeypatch.setenv("REDIS_URL", settings.redis_url or "")
-    monkeypatch.setenv("RENGGANG_SECRET", "test-secret")
-    monkeypatch.setenv("RENGGANG_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield store
-    get_settings.cache_clear()
+def env(cli_env: redis.Redis) -> redis.Redis:
+    """The CLI's environment, pointing at the session's Redis."""
+    return cli_env
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,23 +12,9 @@ from openpyxl import load_workbook
 
 from features.idcard import laborer_id
 from service.cli import main
-from service.settings import Settings, get_settings
 from tests.features.roster_rows import LI, ZHANG, row, three_people, write_csv, write_xlsx
 
 PHONES = ("13800138000", "13900139000")
-
-
-@pytest.fixture
-def cli_env(
-    settings: Settings, store: redis.Redis, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    """The CLI's settings from the environment, pointing at the session's Redis."""
-    monkeypatch.setenv("REDIS_URL", settings.redis_url or "")
-    monkeypatch.setenv("RENGGANG_SECRET", "test-secret")
-    monkeypatch.setenv("RENGGANG_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
