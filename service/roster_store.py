@@ -515,11 +515,13 @@ class RosterStore:
         change: Callable[[dict[str, Any], Laborer], dict[str, Any]],
         *,
         day: dt.date,
-        limits: AgeLimits,
-        rules: TierRules,
+        limits: AgeLimits | None,
+        rules: TierRules | None,
         entry: dict[str, Any],
     ) -> LaborerRecord:
         """Apply one action to one person in a WATCHed transaction, with a history entry."""
+        limits = limits or self.limits
+        rules = rules or self.rules
         for _ in range(5):
             with self.redis.pipeline() as pipe:
                 try:
@@ -582,8 +584,8 @@ class RosterStore:
             laborer_id,
             change,
             day=day,
-            limits=limits or self.limits,
-            rules=rules or self.rules,
+            limits=limits,
+            rules=rules,
             entry=entry,
         )
 
@@ -616,8 +618,8 @@ class RosterStore:
             laborer_id,
             change,
             day=day,
-            limits=limits or self.limits,
-            rules=rules or self.rules,
+            limits=limits,
+            rules=rules,
             entry=entry,
         )
 
@@ -643,8 +645,8 @@ class RosterStore:
             laborer_id,
             change,
             day=day,
-            limits=limits or self.limits,
-            rules=rules or self.rules,
+            limits=limits,
+            rules=rules,
             entry=entry,
         )
 
@@ -675,8 +677,8 @@ class RosterStore:
             laborer_id,
             change,
             day=day,
-            limits=limits or self.limits,
-            rules=rules or self.rules,
+            limits=limits,
+            rules=rules,
             entry=entry,
         )
 
@@ -711,8 +713,8 @@ class RosterStore:
             laborer_id,
             change,
             day=day,
-            limits=limits or self.limits,
-            rules=rules or self.rules,
+            limits=limits,
+            rules=rules,
             entry=entry,
         )
 
