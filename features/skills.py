@@ -29,7 +29,6 @@ from typing import Self
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from features.lexicon import PUNCTUATION, load_lexicon
 from features.lexicon import small_class as _small_class
@@ -226,6 +225,10 @@ class TextVectorizer:
 
     def fit(self, texts: Iterable[str]) -> Self:
         """Learn the vocabulary and inverse document frequencies."""
+        # Imported here: scikit-learn takes about two seconds to import, and most commands
+        # (imports, uploads, status) never fit a vectorizer.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.vectorizer_ = TfidfVectorizer(
             analyzer=_analyzer,
             min_df=self.min_df,

@@ -25,7 +25,6 @@ from typing import Any, Self
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from features.lexicon import code_depth, load_lexicon
 from features.occupations import display_name, load_occupations
@@ -113,6 +112,8 @@ class TitleModel:
         """Learn from titles with their codes (plus the classification and the lexicon)."""
         if len(titles) != len(codes):
             raise ValueError(f"titles and codes differ in length: {len(titles)} != {len(codes)}")
+        from sklearn.feature_extraction.text import TfidfVectorizer  # slow to import: only here
+
         ref_docs, ref_codes = _reference()
         docs = [clean_text(t) for t in titles] + [clean_text(d) for d in ref_docs]
         self.codes_ = np.array([*codes, *ref_codes])
