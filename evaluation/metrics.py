@@ -246,6 +246,7 @@ class MonthMetrics:
             f"recall_at_{self.k}": round(self.recall_at_k, 4),
             "coverage": round(self.coverage, 4),
             **{f"congestion_{k}": v for k, v in self.congestion.as_dict().items()},
+            "congestion_per_place_p90_all": round(self.congestion.per_place_p90_all, 4),
             "compliance": round(self.compliance, 4),
             "shortage": self.shortage,
             **{f"exposure_gap_{k}": round(g.gap, 4) for k, g in self.exposure_gaps.items()},

@@ -22,6 +22,8 @@ The model (the "truth" of the synthetic world; documented in ``docs/synthetic-be
    takers of all posts are put in one random order weighted by fit (Efraimidis–Spirakis keys
    ``U^(1/(0.5+f))``), and each is hired in turn if the post still has a place and the person
    has not been hired elsewhere this month.
+   A world may replace the take-up model by any function of the pairs (``take=``): the
+   learning tests use one whose truth is a known set of signal weights.
 3. **Chaining months.** :func:`simulate_months` asks a push policy for each month's pushes,
    simulates the month, and feeds back what a counselor would record: a hire makes the person
    已就业 and adds one to the post's hires; a post not taken up counts as declined and the
@@ -179,6 +181,11 @@ class MonthResult:
         return sum(o.hired for o in self.outcomes)
 
 
+# Another truth of taking up: (the (person, post) pairs pushed, every post, day) → probabilities.
+TakeFunction = Callable[
+    [Sequence[tuple[Laborer, Post]], Sequence[Post], dt.date], npt.NDArray[np.float64]
+]
+
 # A push policy: (laborers, posts, day, declined pairs by laborer id) → the month's pushes.
 Policy = Callable[
     [Sequence[Laborer], Sequence[Post], dt.date, Mapping[str, frozenset[str]]], Sequence[Push]
@@ -328,8 +335,13 @@ def simulate_month(
     seed: int,
     month_index: int = 0,
     model: TakeModel | None = None,
+    take: TakeFunction | None = None,
 ) -> MonthResult:
-    """Outcomes of one month's pushes, and the people and posts after it."""
+    """Outcomes of one month's pushes, and the people and posts after it.
+
+    ``take`` replaces the take-up model (``model``) when given; hiring still weighs the true
+    fit.
+    """
     model = model or TakeModel()
     people = {p.laborer_id: i for i, p in enumerate(laborers)}
     post_row = {p.post_id: i for i, p in enumerate(posts)}
@@ -342,7 +354,12 @@ def simulate_month(
     ]
     pairs = [(laborers[people[x.laborer_id]], posts[post_row[x.post_id]]) for x in live]
     features = take_features(pairs, today=day)
-    p_take = take_probability(features, model)
+    if take is None:
+        p_take = take_probability(features, model)
+    else:
+        p_take = np.asarray(take(pairs, posts, day), dtype=np.float64).reshape(-1)
+        if p_take.shape != (len(pairs),):
+            raise ValueError(f"take must give one probability per push, got {p_take.shape}")
     rng = np.random.default_rng((seed, month_index))
     took = rng.random(len(live)) < p_take
     idx = np.flatnonzero(took)
@@ -396,6 +413,7 @@ def simulate_months(
     months: int,
     seed: int,
     model: TakeModel | None = None,
+    take: TakeFunction | None = None,
 ) -> list[MonthResult]:
     """Chain ``months`` simulated months, feeding each month's outcomes to the next."""
     if months < 1:
@@ -407,7 +425,7 @@ def simulate_months(
         frozen = {k: frozenset(v) for k, v in declined.items()}
         pushes = policy(people, catalogue, day, frozen)
         result = simulate_month(
-            pushes, people, catalogue, day=day, seed=seed, month_index=i, model=model
+            pushes, people, catalogue, day=day, seed=seed, month_index=i, model=model, take=take
         )
         for o in result.outcomes:
             if not o.took:
@@ -423,6 +441,7 @@ __all__ = [
     "Policy",
     "Push",
     "TakeFeatures",
+    "TakeFunction",
     "TakeModel",
     "hire",
     "kind_age_fit",

@@ -14,8 +14,8 @@ import redis
 
 from features.eligibility import AgeLimits
 from features.tiers import load_tier_rules
-from matcher.weights import Weights
 from service.catalogue_store import CatalogueStore
+from service.learned_weights import current_weights
 from service.post_index import IndexCache
 from service.roster_store import RosterStore
 from service.settings import Settings
@@ -40,7 +40,9 @@ def build_stores(client: redis.Redis, settings: Settings) -> dict[str, Any]:
         "index_cache": IndexCache(catalogue),
         "limits": age_limits(settings),
         "tier_rules": load_tier_rules(settings.tier_rules),
-        "weights": Weights.from_mapping(settings.match_weights),
+        # The settings' overrides, else weights adopted by `renggang weights fit`, else the hand
+        # weights (service/learned_weights.py).
+        "weights": current_weights(client, settings)[0],
     }
 
 

@@ -23,6 +23,8 @@ _GROUPS: tuple[str, ...] = (
     "service.cli.demo_cmd",
     "service.cli.keys_cmd",
     "service.cli.eval_cmd",
+    "service.cli.evaluate_cmd",
+    "service.cli.weights_cmd",
 )
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from features.eligibility import AgeLimits
 from features.idcard import IdNumberError, laborer_id, normalize_id_number, parse_id_number
 from matcher.refer import ReferralResult, refer
-from matcher.weights import Weights
 from service.catalogue_store import CatalogueStore, post_json
 from service.cli.base import CliError, Context, add_json_flag, print_json
 from service.deps import beijing_today
+from service.learned_weights import current_weights
 from service.post_index import IndexCache
 
 RULE_NAMES: dict[str, str] = {
@@ -86,7 +86,7 @@ def _refer(ctx: Context, args: argparse.Namespace) -> int:
         record.laborer,
         index,
         k=args.k,
-        weights=Weights.from_mapping(settings.match_weights),
+        weights=current_weights(ctx.redis, settings)[0],
         today=today,
         limits=limits,
         tier=record.tier,

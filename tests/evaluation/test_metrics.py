@@ -144,3 +144,36 @@ def test_month_metrics_on_three_people_and_three_posts() -> None:
     assert month_metrics(
         result, pushes, [a, b, c], [p1, p2, p3], k=1, relevant=truth
     ).recall_at_k == pytest.approx(0.25)
+
+
+def test_month_metrics_congestion_compliance_and_shortage_on_a_hand_case() -> None:
+    d1 = make_laborer(laborer_id="d" * 16, difficulty=True)
+    d2 = make_laborer(laborer_id="e" * 16, difficulty=True)
+    d3 = make_laborer(laborer_id="f" * 16, difficulty=True)
+    p1 = make_post(external_id="Q1", headcount=1)
+    p2 = make_post(external_id="Q2", headcount=2)
+    p3 = make_post(external_id="Q3", headcount=4)
+    pushes = [
+        Push(d1.laborer_id, p1.post_id, 1),
+        Push(d1.laborer_id, p2.post_id, 2),
+        Push(d2.laborer_id, p1.post_id, 1),  # one push only, and not on the shortage list
+        Push(d3.laborer_id, p1.post_id, 1),  # one push, on the shortage list
+    ]
+    outcomes = tuple(Outcome(p.laborer_id, p.post_id, p.rank, 0.1, False, False) for p in pushes)
+    result = MonthResult("2026-11", TODAY, outcomes, (d1, d2, d3), (p1, p2, p3))
+    m = month_metrics(result, pushes, [d1, d2, d3], [p1, p2, p3], k=1, shortage={d3.laborer_id})
+    # d1 has two pushes, d2 one: compliance 1/2 (d3 counted apart); one on the shortage list.
+    assert m.compliance == 0.5
+    assert m.shortage == 1
+    # Pushes per place: Q1 3/1 = 3, Q2 1/2 = 0.5, Q3 0/4 = 0 (not pushed).
+    # p90 over the pushed posts [0.5, 3]: 0.5 + 0.9 · 2.5 = 2.75; over all [0, 0.5, 3]: 2.5.
+    assert m.congestion.per_place_p90 == pytest.approx(2.75)
+    assert m.congestion.per_place_p90_all == pytest.approx(2.5)
+    assert m.congestion.posts_pushed == 2
+    # Entropy of [3, 1, 0]: −(¾ ln ¾ + ¼ ln ¼) / ln 3.
+    expected = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)) / math.log(3)
+    assert m.congestion.entropy == pytest.approx(expected)
+    assert m.coverage == pytest.approx(2 / 3)
+    assert m.hires == 0
+    assert m.hit_rate_at_k == 0.0
+    assert m.as_dict()["congestion_per_place_p90_all"] == pytest.approx(2.5)

@@ -45,7 +45,9 @@ def test_summary_reports_max_and_p90_per_place():
     counts = np.arange(10)
     summary = congestion(counts, np.ones(10))
     assert summary.per_place_max == 9.0
-    assert summary.per_place_p90 == pytest.approx(8.1)
+    # Over the nine posts pushed (1 … 9 per place): 8.2; over all ten, the 0 included: 8.1.
+    assert summary.per_place_p90 == pytest.approx(8.2)
+    assert summary.per_place_p90_all == pytest.approx(8.1)
     assert summary.posts_pushed == 9
     assert set(summary.as_dict()) == {
         "gini",
@@ -54,6 +56,16 @@ def test_summary_reports_max_and_p90_per_place():
         "per_place_p90",
         "posts_pushed",
     }
+
+
+def test_unpushed_posts_do_not_dilute_the_p90_of_pushes_per_place():
+    crowded = [12, 12] + [0] * 98  # two posts of one place each take every push
+    spread = [3] * 8 + [0] * 92  # eight posts of one place, three pushes each
+    assert congestion(crowded, np.ones(100)).per_place_p90 == pytest.approx(12.0)
+    assert congestion(spread, np.ones(100)).per_place_p90 == pytest.approx(3.0)
+    # Over every post with places the crowded batch would look the less congested.
+    assert congestion(crowded, np.ones(100)).per_place_p90_all == 0.0
+    assert congestion(spread, np.ones(100)).per_place_p90_all == 0.0
 
 
 def test_negative_counts_are_refused():
