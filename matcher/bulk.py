@@ -18,7 +18,7 @@ from features.eligibility import AgeLimits, no_push_reason
 from features.laborer import Laborer
 from matcher.index import PostIndex
 from matcher.person import Seeker, seeker_arrays, seeker_of, text_row
-from matcher.refer import reasons_for, shortage_from_masks
+from matcher.refer import reasons_for, seeker_for, shortage_from_masks
 from matcher.rules import eligible, rule_masks
 from matcher.score import post_constant, score_block, text_part, top_k
 from matcher.weights import DEFAULT_WEIGHTS, Weights
@@ -45,6 +45,7 @@ def score_all(
     limits: AgeLimits | None = None,
     exclude: Mapping[str, Collection[str]] | None = None,
     block: int = BLOCK,
+    tiers: Mapping[str, str] | None = None,
 ) -> Candidates:
     """The k best eligible posts of every person who needs work (others get none).
 
@@ -59,6 +60,9 @@ def score_all(
         Posts a person must not get (pushed recently, declined).
     block : int
         People scored at a time; memory grows as block × m.
+    tiers : mapping laborer_id -> tier, optional
+        Each person's effective tier (general/key/special), as :func:`matcher.refer.refer`
+        takes it: a ``special`` person counts as older and low-skilled in the kind signal.
 
     Returns
     -------
@@ -76,7 +80,11 @@ def score_all(
     scores = np.zeros((n, k), np.float32)
     counts = np.zeros(n, np.int32)
     needing = [i for i, lab in enumerate(laborers) if no_push_reason(lab, today, limits) is None]
-    seekers_of = {i: seeker_of(laborers[i], index, today=today) for i in needing}
+    tier_of = tiers or {}
+    seekers_of = {
+        i: seeker_for(laborers[i], index, today=today, tier=tier_of.get(laborers[i].laborer_id))
+        for i in needing
+    }
     # People who share a place, tolerance, lodging answer and traits share the place rules and
     # the commute and kind signals: order them together so that a block has few such groups.
     needing.sort(key=lambda i: _place_key(seekers_of[i]))

@@ -10,8 +10,12 @@ index holds what the hard rules and the soft signals read, per post (``m`` posts
   person's township row (the last row is "unknown township"); every other post reaches all;
 - ``minutes`` and ``commute_signal`` (float32, places+1 × m): the commute from every place
   (the last row: place unknown, infinitely far) to every post (0 for 居家就业), and ``near_home`` (bool) where it is at most 30 minutes;
-- ``cert_required`` (float32, m × C): the certificates each post requires;
-- ``post_skills`` (csr, m × S): the lexicon skills each post names; ``text_t`` (csr, F × m):
+- ``cert_required`` (float32, m × C): the certificates each post requires, and ``cert_bits``
+  (uint64, m) the same as bits when there are at most 64 certificates (else None);
+- ``not_public_welfare`` / ``not_directed`` (bool, m): posts of every other kind;
+  ``skill_counts`` (int32, m): how many lexicon skills each post names;
+- ``post_skills`` (csr, m × S): the lexicon skills each post names (``skill_posts`` the same by
+  skill); ``text_t`` (csr, F × m):
   the post side of the text signal (see :mod:`matcher.signals`), and ``text_rows``
   (csr, m × F) the same by post.
 """
@@ -160,12 +164,22 @@ class PostIndex:
     cert_required: npt.NDArray[np.float32]
     cert_required_t: npt.NDArray[np.float32]  # (C, m), the same by certificate
     post_certs: tuple[frozenset[str], ...]
+    cert_bits: npt.NDArray[np.uint64] | None
+    not_public_welfare: npt.NDArray[np.bool_]
+    not_directed: npt.NDArray[np.bool_]
+    skill_counts: npt.NDArray[np.int32]
     post_skills: sp.csr_matrix
+    skill_posts: sp.csr_matrix  # (S, m): the posts naming each lexicon skill
     post_skill_sets: tuple[frozenset[str], ...]
     text: TextSpace
     text_t: sp.csr_matrix
     text_rows: sp.csr_matrix
     _rows: dict[str, int] = field(repr=False)
+    # Per-index memo of what repeated referrals share (open mask of a day, base score rows);
+    # a copy made by dataclasses.replace (with_states) starts with an empty one.
+    _cache: dict[object, object] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.posts)
@@ -187,6 +201,24 @@ class PostIndex:
             ~self.closed & (self.places_left > 0) & (self.closes_on >= today.toordinal())
         )
         return mask
+
+    def open_on(self, today: dt.date) -> npt.NDArray[np.bool_]:
+        """:meth:`open_mask` memoised per day (read-only: do not modify the array)."""
+        key = ("open", today.toordinal())
+        found = self._cache.get(key)
+        if found is None:
+            mask = self.open_mask(today)
+            mask.flags.writeable = False
+            self._cache[key] = found = mask
+        return found  # type: ignore[return-value]
+
+    def certificate_bits(self, held: frozenset[str]) -> int:
+        """The bits (of ``cert_bits``) of the index's certificates among ``held``."""
+        bits = 0
+        for j, c in enumerate(self.certificates):
+            if c in held:
+                bits |= 1 << j
+        return bits
 
     def township_row(self, township_code: str) -> int:
         """The row of ``reach`` for a person's township (the last row when unknown)."""
@@ -268,6 +300,14 @@ class PostIndex:
         for i, names in enumerate(certs):
             for c in names:
                 cert_required[i, cert_col[c]] = 1.0
+        cert_bits: npt.NDArray[np.uint64] | None = None
+        if len(cert_names) <= 64:
+            cert_bits = np.zeros(m, np.uint64)
+            for i, names in enumerate(certs):
+                bits = 0
+                for c in names:
+                    bits |= 1 << cert_col[c]
+                cert_bits[i] = bits
         post_skills, skill_sets, text_space, text_t = _text(ordered)
         return cls(
             posts=ordered,
@@ -289,15 +329,20 @@ class PostIndex:
             boost=boost_signal(boost),
             pay=pay,
             freshness=freshness_signal(age_days),
-            reach=reach,
-            minutes=minutes,
-            near_home=minutes <= NEAR_HOME_MINUTES,
-            commute_signal=signal,
+            reach=np.ascontiguousarray(reach),
+            minutes=np.ascontiguousarray(minutes),
+            near_home=np.ascontiguousarray(minutes <= NEAR_HOME_MINUTES),
+            commute_signal=np.ascontiguousarray(signal),
             certificates=cert_names,
             cert_required=cert_required,
             cert_required_t=np.ascontiguousarray(cert_required.T),
             post_certs=tuple(certs),
+            cert_bits=cert_bits,
+            not_public_welfare=kind != kind_code[PUBLIC_WELFARE],
+            not_directed=kind != kind_code[DIRECTED],
+            skill_counts=np.diff(post_skills.indptr).astype(np.int32),
             post_skills=post_skills,
+            skill_posts=sp.csr_matrix(post_skills.T),
             post_skill_sets=skill_sets,
             text=text_space,
             text_t=text_t,

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -19,12 +20,13 @@ from features.laborer import Laborer
 from features.skills import training_for
 from matcher.index import PostIndex
 from matcher.person import Seeker, seeker_arrays, seeker_of, text_row
-from matcher.rules import RULES, exclusion_counts, missing_certificates, passes_all, rule_masks
-from matcher.score import TextRow, accumulate_row, score_block, text_part, top_k
+from matcher.rules import RULES, missing_certificates, person_rules
+from matcher.score import TextRow, accumulate_row, score_row, top_k_row
 from matcher.signals import LODGING_FLOOR, NEAR_HOME_MINUTES, TRAITS, kind_tables
 from matcher.weights import DEFAULT_WEIGHTS, Weights
 
 NEAR_MISS_K = 5
+SIGNAL_NAMES: tuple[str, ...] = ("skill", "desired", "commute", "kind", "pay", "freshness", "boost")
 DESIRED_FLOOR = 0.2  # a skill near miss must be a job the person wants at least this much
 WORKSHOP_KINDS: frozenset[str] = frozenset({"扶贫车间", "村社代工点"})
 
@@ -124,18 +126,44 @@ def reasons_for(seeker: Seeker, index: PostIndex, row: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _segments(
+    indptr: npt.NDArray[np.integer], rows: npt.NDArray[np.integer]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Positions of the stored entries of some CSR rows, and the row (0..len(rows)) of each."""
+    starts = indptr[rows].astype(np.intp)
+    lengths = indptr[rows + 1].astype(np.intp) - starts
+    total = int(lengths.sum())
+    owner = np.repeat(np.arange(len(rows), dtype=np.intp), lengths)
+    first = np.cumsum(lengths) - lengths  # position of each row's first entry in the output
+    positions = np.arange(total, dtype=np.intp) - first[owner] + starts[owner]
+    return positions, owner
+
+
 def _row_dots(
-    index: PostIndex, row: TextRow, post_rows: npt.NDArray[np.int32]
-) -> npt.NDArray[np.float32]:
-    """Dot products of one person's text row with the text features of some posts."""
-    dense = np.zeros(index.text.size, np.float32)
-    dense[row[0]] = row[1]
+    index: PostIndex, person_rows: list[TextRow], post_rows: npt.NDArray[np.integer]
+) -> list[npt.NDArray[np.float64]]:
+    """Dot products of some person text rows with the text features of some posts."""
+    out = [np.zeros(len(post_rows), np.float64) for _ in person_rows]
+    if len(post_rows) == 0:
+        return out
     t = index.text_rows
-    out = np.zeros(len(post_rows), np.float32)
-    for i, r in enumerate(post_rows.tolist()):
-        start, end = t.indptr[r], t.indptr[r + 1]
-        out[i] = float(np.dot(dense[t.indices[start:end]], t.data[start:end]))
+    positions, owner = _segments(t.indptr, post_rows)
+    columns = t.indices[positions]
+    data = t.data[positions]
+    dense = np.zeros(index.text.size, np.float32)
+    for i, (cols, vals) in enumerate(person_rows):
+        if len(cols):
+            dense[cols] = vals
+            sums = np.bincount(owner, weights=dense[columns] * data, minlength=len(post_rows))
+            out[i] = sums.astype(np.float64)
+            dense[cols] = 0.0
     return out
+
+
+@cache
+def _kind_rows(traits: tuple[bool, ...]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    near, far = kind_tables(np.array([traits], dtype=bool))
+    return near[0], far[0]
 
 
 def signals_for(
@@ -144,29 +172,28 @@ def signals_for(
     """Each soft signal (in [0, 1]) of the seeker for the given post rows."""
     if len(rows) == 0:
         return []
-    skill = _row_dots(index, index.text.row(seeker.skills_text), rows)
-    desired = _row_dots(index, index.text.row(seeker.desired_text), rows)
-    commute = index.commute_signal[seeker.origin, rows]
+    rows = np.asarray(rows, dtype=np.intp)
+    origin = seeker.origin
+    text = index.text
+    skill, desired = _row_dots(
+        index, [text.row(seeker.skills_text), text.row(seeker.desired_text)], rows
+    )
+    commute = index.commute_signal[origin, rows]
     if seeker.accepts_lodging:
         commute = np.where(index.lodging[rows], np.maximum(commute, LODGING_FLOOR), commute)
-    near_rows, far_rows = kind_tables(np.array([seeker.traits], dtype=bool))
+    near, far = _kind_rows(seeker.traits)
     kinds = index.kind[rows]
-    near_home = index.minutes[seeker.origin, rows] <= NEAR_HOME_MINUTES
-    kind = np.where(near_home, near_rows[0, kinds], far_rows[0, kinds])
-    out = []
-    for i, r in enumerate(rows):
-        out.append(
-            {
-                "skill": round(min(float(skill[i]), 1.0), 4),
-                "desired": round(min(float(desired[i]), 1.0), 4),
-                "commute": round(float(commute[i]), 4),
-                "kind": round(float(kind[i]), 4),
-                "pay": round(float(index.pay[r]), 4),
-                "freshness": round(float(index.freshness[r]), 4),
-                "boost": round(float(index.boost[r]), 4),
-            }
-        )
-    return out
+    kind = np.where(index.minutes[origin, rows] <= NEAR_HOME_MINUTES, near[kinds], far[kinds])
+    table = np.empty((len(SIGNAL_NAMES), len(rows)), np.float64)
+    table[0] = np.minimum(skill, 1.0)
+    table[1] = np.minimum(desired, 1.0)
+    table[2] = commute
+    table[3] = kind
+    table[4] = index.pay[rows]
+    table[5] = index.freshness[rows]
+    table[6] = index.boost[rows]
+    columns = np.round(table, 4).T.tolist()
+    return [dict(zip(SIGNAL_NAMES, values, strict=True)) for values in columns]
 
 
 def refer(
@@ -192,42 +219,42 @@ def refer(
     if reason is not None:
         return ReferralResult(laborer.laborer_id, [], {}, [], reason)
     seeker = seeker_for(laborer, index, today=today, tier=tier)
-    people = seeker_arrays([seeker], index)
-    missing = missing_certificates(people, index)
-    masks = rule_masks(people, index, today=today, missing=missing)
-    ok = passes_all(masks)
-    excluded = exclusion_counts(masks)
-    for post_id in exclude:
-        if index.has(post_id):
-            ok[0, index.row_of(post_id)] = False
-    text = text_part([text_row(seeker, index, weights)], index)
-    fit = text[0].copy()
-    raw = score_block(people, text, index, weights)
-    rows, values = top_k(raw, k, ok)
-    chosen = rows[0][rows[0] >= 0]
+    rules = person_rules(seeker, index, today=today)
+    ok = rules.ok
+    if exclude:
+        for post_id in exclude:
+            if index.has(post_id):
+                ok[index.row_of(post_id)] = False
+    raw = accumulate_row(text_row(seeker, index, weights), index)
+    fits = raw > 0  # some skill or desired-job match: what a certificate near miss needs
+    raw = score_row(raw, index, seeker.origin, seeker.accepts_lodging, seeker.traits, weights)
+    chosen = top_k_row(raw, ok, k)
     signals = signals_for(seeker, index, chosen)
+    scores = raw[chosen].tolist()
     referrals = [
         Referral(
             post_id=index.posts[r].post_id,
-            score=float(values[0, i]),
-            reasons=reasons_for(seeker, index, int(r)),
+            score=scores[i],
+            reasons=reasons_for(seeker, index, r),
             signals=signals[i],
         )
-        for i, r in enumerate(chosen)
+        for i, r in enumerate(chosen.tolist())
     ]
-    misses = near_misses(
+    shown = np.zeros(len(index), dtype=bool)
+    shown[chosen] = True
+    masks_cert = rules.masks["certificate"]
+    misses = _near_misses(
         seeker,
         index,
-        masks,
-        raw=raw[0],
-        fit=fit,
-        ok=ok[0],
-        missing=missing[0],
-        shown=set(chosen.tolist()),
+        raw=raw,
+        certificate_rows=rules.one_short(np.flatnonzero(rules.others & ~masks_cert & fits)),
+        ok=ok & ~shown,
         k=near_miss_k,
     )
-    why = None if referrals else shortage_from_masks(masks)
-    return ReferralResult(laborer.laborer_id, referrals, excluded, misses, why)
+    why = None
+    if not referrals:
+        why = shortage_from_masks({rule: mask[None, :] for rule, mask in rules.masks.items()})
+    return ReferralResult(laborer.laborer_id, referrals, rules.excluded, misses, why)
 
 
 def near_misses(
@@ -250,31 +277,67 @@ def near_misses(
     others = np.ones(len(index), dtype=bool)
     for rule in RULES:
         if rule != "certificate":
-            others &= masks[rule][0]
-    found: list[tuple[float, int, str]] = []
-    if index.certificates:
-        if missing is None:
-            missing = missing_certificates(seeker_arrays([seeker], index), index)[0]
-        for r in np.flatnonzero(others & (missing == 1) & (fit > 0)):
-            lacking = sorted(index.post_certs[r] - seeker.certificates)
-            found.append((float(raw[r]), int(r), lacking[0]))
-    if seeker.desired_text:
-        desired = accumulate_row(index.text.row(seeker.desired_text), index)
-        have = seeker.skills | seeker.desired
-        held = np.zeros(index.post_skills.shape[1], np.float32)
-        held[[index.text.skills[s] for s in have if s in index.text.skills]] = 1.0
-        named = np.diff(index.post_skills.indptr)  # lexicon skills each post names
-        lacking_one = (named > 1) & (named - index.post_skills @ held == 1)
-        for r in np.flatnonzero(ok & lacking_one & (desired >= DESIRED_FLOOR)):
-            if int(r) in shown:
-                continue
-            lacking = sorted(index.post_skill_sets[r] - have)
-            found.append((float(raw[r]), int(r), lacking[0]))
-    found.sort(key=lambda t: (-t[0], t[1]))
-    return [
-        NearMiss(index.posts[r].post_id, missing, training_for(missing), round(score, 4))
-        for score, r, missing in found[:k]
-    ]
+            others &= np.asarray(masks[rule]).reshape(-1)
+    if missing is None:
+        missing = missing_certificates(seeker_arrays([seeker], index), index)[0]
+    one_short = np.asarray(missing).reshape(-1) == 1
+    outside = np.asarray(ok).reshape(-1).copy()
+    outside[list(shown)] = False
+    return _near_misses(
+        seeker,
+        index,
+        raw=np.asarray(raw).reshape(-1),
+        certificate_rows=np.flatnonzero(others & one_short & (np.asarray(fit).reshape(-1) > 0)),
+        ok=outside,
+        k=k,
+    )
+
+
+training = cache(training_for)
+
+
+def _near_misses(
+    seeker: Seeker,
+    index: PostIndex,
+    *,
+    raw: npt.NDArray[np.float32],
+    certificate_rows: npt.NDArray[np.intp],
+    ok: npt.NDArray[np.bool_],
+    k: int,
+) -> list[NearMiss]:
+    """The k best near misses: ``certificate_rows`` (posts failing only for one certificate,
+    that the person fits) and eligible posts of ``ok`` the person wants that lack one skill."""
+    if k < 1:
+        return []
+    candidates = [certificate_rows.astype(np.intp)]
+    have = seeker.skills | seeker.desired
+    skills = index.text.skills
+    held = [skills[s] for s in have if s in skills]
+    if seeker.desired_text and held:
+        # posts naming a skill the person has and exactly one they do not
+        counts = np.zeros(len(index), np.int32)
+        by_skill = index.skill_posts
+        for c in held:
+            counts[by_skill.indices[by_skill.indptr[c] : by_skill.indptr[c + 1]]] += 1
+        wanted = np.flatnonzero(ok & (counts > 0) & (index.skill_counts - counts == 1))
+        if len(wanted):
+            (desired,) = _row_dots(index, [index.text.row(seeker.desired_text)], wanted)
+            candidates.append(wanted[desired >= DESIRED_FLOOR])
+    rows = np.concatenate(candidates)
+    if len(rows) == 0:
+        return []
+    values = raw[rows]
+    best = rows[np.lexsort((rows, -values))[:k]]
+    out: list[NearMiss] = []
+    for r in best.tolist():
+        if r in certificate_rows:
+            lacking = min(index.post_certs[r] - seeker.certificates)
+        else:
+            lacking = min(index.post_skill_sets[r] - have)
+        out.append(
+            NearMiss(index.posts[r].post_id, lacking, training(lacking), round(float(raw[r]), 4))
+        )
+    return out
 
 
 def shortage_from_masks(masks: dict[str, npt.NDArray[np.bool_]], row: int = 0) -> str:

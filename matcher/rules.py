@@ -29,13 +29,14 @@ decided before the rules, by :func:`features.eligibility.no_push_reason`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from catalogue.models import DIRECTED, POST_KINDS, PUBLIC_WELFARE
 from matcher.index import PostIndex
-from matcher.person import SeekerArrays
+from matcher.person import Seeker, SeekerArrays
 from matcher.score import distinct_keys
 
 RULES: tuple[str, ...] = (
@@ -151,6 +152,111 @@ def eligible(people: SeekerArrays, index: PostIndex, *, today: dt.date) -> Mask:
     return ok
 
 
+@dataclass(frozen=True, slots=True)
+class PersonRules:
+    """The hard rules for one person over every post (each array (m,), read-only)."""
+
+    masks: dict[str, Mask]  # each rule's mask, True where the post passes
+    ok: Mask  # passes every rule
+    others: Mask  # passes every rule but the certificate rule
+    excluded: dict[str, int]  # as :func:`exclusion_counts`
+    lacking: npt.NDArray[np.uint64] | npt.NDArray[np.float32]  # certificate bits, or counts
+
+    def one_short(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        """The posts among ``rows`` that lack exactly one required certificate."""
+        lacking = self.lacking[rows]
+        if lacking.dtype == np.uint64:
+            bits = lacking.astype(np.uint64)
+            one = (bits != 0) & ((bits & (bits - np.uint64(1))) == 0)
+        else:
+            one = lacking == 1
+        found: npt.NDArray[np.intp] = rows[one]
+        return found
+
+
+MEMO = 256  # rows kept per index for each memoised rule
+
+
+def _memo(index: PostIndex, name: str) -> dict[object, object]:
+    memo = index._cache.setdefault(name, {})
+    assert isinstance(memo, dict)
+    if len(memo) >= MEMO:
+        memo.clear()
+    return memo
+
+
+def _age_rule(age: int, index: PostIndex) -> Mask:
+    """The age rule's mask of one age (memoised on the index; read-only)."""
+    memo = _memo(index, "age")
+    found = memo.get(age)
+    if found is None:
+        mask = (index.min_age <= age) & (age <= index.max_age)
+        mask.flags.writeable = False
+        memo[age] = found = mask
+    return found  # type: ignore[return-value]
+
+
+def _certificate_rule(
+    seeker: Seeker, index: PostIndex
+) -> tuple[Mask, npt.NDArray[np.uint64] | npt.NDArray[np.float32]]:
+    """The certificate rule's mask of one person, and what each post lacks: certificate bits
+    (``index.cert_bits``) or, with more than 64 certificates, counts (memoised; read-only)."""
+    held = frozenset(c for c in seeker.certificates if c in index.certificates)
+    memo = _memo(index, "certificate")
+    found = memo.get(held)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    lacking: npt.NDArray[np.uint64] | npt.NDArray[np.float32]
+    if index.cert_bits is not None:
+        lacking = index.cert_bits & np.uint64(~index.certificate_bits(held) & (2**64 - 1))
+    else:
+        lacking = np.zeros(len(index), np.float32)
+        for j, c in enumerate(index.certificates):
+            if c not in held:
+                lacking += index.cert_required_t[j]
+    certificate = lacking == 0
+    certificate.flags.writeable = False
+    lacking.flags.writeable = False
+    memo[held] = (certificate, lacking)
+    return certificate, lacking
+
+
+def person_rules(seeker: Seeker, index: PostIndex, *, today: dt.date) -> PersonRules:
+    """Every rule for one person, as :func:`rule_masks` decides them, on 1-D arrays.
+
+    The online path: no (n, m) broadcasting, the masks of rules that do not depend on the
+    person shared with the index, the exclusion counts taken while the masks are combined.
+    """
+    m = len(index)
+    reach = index.reach[seeker.township_row]
+    reserved = index.not_public_welfare | reach if seeker.difficulty else index.not_public_welfare
+    commute = index.minutes[seeker.origin] <= np.float32(seeker.tolerance)
+    if seeker.accepts_lodging:
+        commute |= index.lodging
+    certificate, lacking = _certificate_rule(seeker, index)
+    masks: dict[str, Mask] = {
+        "closed": index.open_on(today),
+        "suspended_employer": ~index.suspended,
+        "reserved_public_welfare": reserved,
+        "directed_pairing": index.not_directed | reach,
+        "age": _age_rule(seeker.age, index),
+        "commute": commute,
+        "certificate": certificate,
+    }
+    remaining = np.ones(m, dtype=bool)
+    left = m
+    counts: dict[str, int] = {}
+    others = remaining
+    for rule in RULES:
+        if rule == "certificate":  # the last rule: what passes so far passes all the others
+            others = remaining.copy()
+        remaining &= masks[rule]
+        now = int(np.count_nonzero(remaining))
+        counts[rule] = left - now
+        left = now
+    return PersonRules(masks, remaining, others, counts, lacking)
+
+
 def exclusion_counts(masks: dict[str, Mask], row: int = 0) -> dict[str, int]:
     """Posts excluded for one person, each counted under the first rule it fails."""
     remaining = np.ones(masks[RULES[0]].shape[1], dtype=bool)
@@ -172,10 +278,12 @@ def passes_all(masks: dict[str, Mask]) -> Mask:
 
 __all__ = [
     "RULES",
+    "PersonRules",
     "eligible",
     "exclusion_counts",
     "missing_certificates",
     "passes_all",
+    "person_rules",
     "rule_masks",
     "static_mask",
 ]

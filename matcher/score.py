@@ -139,7 +139,6 @@ def score_block(
     NDArray[float32] (n, m)
         The weighted mean of the signals, in [0, 1].
     """
-    w = weights.normalized()
     const = post_constant(index, weights) if const is None else const
     keys: list[tuple[int, bool, tuple[bool, ...]]] = list(
         zip(
@@ -150,26 +149,76 @@ def score_block(
         )
     )
     distinct, inverse = distinct_keys(keys)
-    floor = np.where(index.lodging, np.float32(LODGING_FLOOR), np.float32(0.0))
-    base = np.empty((len(distinct), len(index)), np.float32)
-    for j, key in enumerate(distinct):
-        origin, lodging, traits = key
-        signal = index.commute_signal[origin].copy()
-        if lodging:
-            np.maximum(signal, floor, out=signal)
-        near, far = kind_tables(np.array([traits], dtype=np.bool_))
-        kind = np.where(index.near_home[origin], near[0, index.kind], far[0, index.kind])
-        row = signal * np.float32(w.commute)
-        row += np.asarray(kind, dtype=np.float32) * np.float32(w.kind)
-        row += const
-        base[j] = row
+    base = [base_row(index, *key, weights, const=const) for key in distinct]
     scores = text
     if len(distinct) == 1:
         scores += base[0]
     else:
-        scores += base[inverse]
+        scores += np.stack(base)[inverse]
     np.clip(scores, 0.0, 1.0, out=scores)
     return scores
+
+
+BASE_MEMO = 512  # base rows kept per index (80 kB each for 20,000 posts)
+
+
+def base_row(
+    index: PostIndex,
+    origin: int,
+    lodging: bool,
+    traits: tuple[bool, ...],
+    weights: Weights,
+    *,
+    const: Scores | None = None,
+) -> Scores:
+    """The score without its text part (m,) for one place, lodging answer and set of traits:
+    commute × w.commute + kind × w.kind + the post constant (``const``: :func:`post_constant`
+    of the same index and weights, when the caller has it). Memoised on the index; read-only.
+    """
+    w = weights.normalized()
+    key = (origin, lodging, traits, w)
+    memo = index._cache.setdefault("base", {})
+    assert isinstance(memo, dict)
+    found = memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    const = post_constant(index, weights) if const is None else const
+    signal = index.commute_signal[origin].copy()
+    if lodging:
+        floor = np.where(index.lodging, np.float32(LODGING_FLOOR), np.float32(0.0))
+        np.maximum(signal, floor, out=signal)
+    near, far = kind_tables(np.array([traits], dtype=np.bool_))
+    kinds = index.kind.astype(np.intp)
+    kind = np.where(index.near_home[origin], near[0, kinds], far[0, kinds])
+    row = signal * np.float32(w.commute)
+    row += np.asarray(kind, dtype=np.float32) * np.float32(w.kind)
+    row += const
+    row.flags.writeable = False
+    if len(memo) >= BASE_MEMO:
+        memo.clear()
+    memo[key] = row
+    out: Scores = row
+    return out
+
+
+def score_row(
+    text: Scores,
+    index: PostIndex,
+    origin: int,
+    lodging: bool,
+    traits: tuple[bool, ...],
+    weights: Weights,
+) -> Scores:
+    """One person's scores (m,), before the hard rules, bit-equal to :func:`score_block`'s row;
+    ``text`` (:func:`accumulate_row`) is added to in place."""
+    text += base_row(index, origin, lodging, traits, weights)
+    np.clip(text, 0.0, 1.0, out=text)
+    return text
+
+
+def top_k_row(row: Scores, ok: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.int32]:
+    """The k best eligible entries of one row (int32 positions), best first, ties by position."""
+    return _top_k_row(row, ok, k)
 
 
 def _top_k_row(row: Scores, ok: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.int32]:
@@ -243,12 +292,16 @@ def top_k(
 
 
 __all__ = [
+    "BASE_MEMO",
     "accumulate_row",
+    "base_row",
     "commute_part",
     "distinct_keys",
     "kind_part",
     "post_constant",
     "score_block",
+    "score_row",
     "text_part",
     "top_k",
+    "top_k_row",
 ]

@@ -92,6 +92,20 @@ def test_score_all_agrees_with_refer_for_every_person(block: int) -> None:
             assert found.eligible_counts[i] == 0 or not rows
 
 
+def test_score_all_agrees_with_refer_when_tiers_are_given() -> None:
+    people, index = world()
+    tiers = {p.laborer_id: ("special", "key", "general")[i % 3] for i, p in enumerate(people)}
+    found = score_all(people, index, k=5, today=TODAY, block=7, tiers=tiers)
+    plain = score_all(people, index, k=5, today=TODAY, block=7)
+    for i, person in enumerate(people):
+        result = refer(person, index, k=5, today=TODAY, tier=tiers[person.laborer_id])
+        rows = [index.row_of(r.post_id) for r in result.referrals]
+        assert [int(r) for r in found.rows[i] if r >= 0] == rows, i
+        assert found.scores[i, : len(rows)].tolist() == [r.score for r in result.referrals]
+    # the special tier changes some scores: the agreement above is not that of an unused tier
+    assert not np.array_equal(found.scores, plain.scores)
+
+
 def test_candidates_are_padded_and_scores_sorted() -> None:
     people, index = world()
     found = score_all(people, index, k=30, today=TODAY)
