@@ -22,10 +22,12 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from catalogue.models import post_state
+from evaluation.baselines import PolicyFactory, baselines
+from evaluation.learn import LearnError, WeightFit, fit_weights, sample_from_months
 from evaluation.metrics import MonthMetrics, month_metrics
-from evaluation.policies import MonthIndex, PolicyMonth
+from evaluation.policies import UNCAPPED, BatchPolicy, MonthIndex, PolicyMonth, relevant_posts
 from evaluation.simulate import MonthResult, Policy, TakeFunction, TakeModel, simulate_months
-from evaluation.synth import ParsedWorld
+from evaluation.synth import ParsedWorld, generate_world, parse_world
 from features.eligibility import AgeLimits, no_push_reason
 from features.laborer import Laborer
 
@@ -162,7 +164,7 @@ def run_policy(
 
 
 def run_policies(
-    factories: Mapping[str, object],
+    factories: Mapping[str, PolicyFactory],
     world: ParsedWorld,
     *,
     start: dt.date,
@@ -176,7 +178,7 @@ def run_policies(
     indexes = indexes or MonthIndex(world.agreements)
     runs = []
     for name, factory in factories.items():
-        policy = factory(world.agreements, indexes)  # type: ignore[operator]
+        policy = factory(world.agreements, indexes)
         runs.append(
             run_policy(
                 name,
@@ -220,7 +222,7 @@ class Evaluation:
     cap_multiple: float
     runs: tuple[PolicyRun, ...]  # random, nearest, uncapped, batch
     sweep: tuple[tuple[float, PolicyRun], ...]  # cap multiple → the batch under it
-    fit: object | None  # evaluation.learn.WeightFit, or None when it could not be fitted
+    fit: WeightFit | None  # None when it could not be fitted (or was not asked for)
     fit_error: str
     learned_run: PolicyRun | None  # the batch with the learned weights, same months
 
@@ -268,13 +270,9 @@ def evaluate(
     learn: bool = True,
 ) -> Evaluation:
     """Generate the world of ``seed``, run the four policies and the cap sweep, fit weights."""
-    from evaluation.baselines import baselines
-    from evaluation.learn import LearnError, fit_weights, sample_from_months
-    from evaluation.policies import UNCAPPED, BatchPolicy, relevant_posts
-    from evaluation.synth import generate_world, parse_world
-
-    world = parse_world(generate_world(seed=seed, people=people), secret="evaluation")
-    start = generate_world(seed=seed, people=0).today
+    raw = generate_world(seed=seed, people=people)
+    world = parse_world(raw, secret="evaluation")
+    start = raw.today
     indexes = MonthIndex(world.agreements)
     relevant = relevant_posts(world.laborers, world.posts, world.agreements, day=start)
     runs = run_policies(
@@ -297,7 +295,8 @@ def evaluate(
             (cap, run_policy(f"cap {cap:g}", policy, world, start=start, months=months, seed=seed))
         )
     sweep.append((UNCAPPED, by_name["uncapped"]))
-    fit, error, learned_run = None, "", None
+    fit: WeightFit | None = None
+    error, learned_run = "", None
     if learn:
         sample = sample_from_months(by_name["batch"].results, world.laborers, world.posts, indexes)
         try:

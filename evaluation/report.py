@@ -255,10 +255,9 @@ def _hires_by_group(run: PolicyRun, kind: str, *, min_people: int = 1) -> dict[s
 def _learning(e: Evaluation) -> list[str]:
     if e.fit is None:
         return [f"No fit: {e.fit_error or 'learning was not run'}."]
-    from evaluation.learn import SIGNALS, WeightFit
+    from evaluation.learn import SIGNALS
 
     fit = e.fit
-    assert isinstance(fit, WeightFit)
     lines = [
         "The batch's own outcomes (pushes taken up or refused), as counselors would record"
         f" them: a logistic regression (balanced classes) fitted on {', '.join(fit.train_months)}"
@@ -320,7 +319,7 @@ def write_charts(evaluation: Evaluation, out: Path) -> list[Path]:
     )
     for ax, (title, values) in zip(axes.flat, panels, strict=True):
         bars = ax.bar(names, values, color=colours)
-        ax.bar_label(bars, fmt="%.1f", fontsize=8)
+        ax.bar_label(bars, fmt="%.0f" if title.startswith("hires (") else "%.1f", fontsize=8)
         ax.set_title(title, fontsize=10)
         ax.tick_params(axis="x", labelsize=8)
     fig.tight_layout()
@@ -370,8 +369,9 @@ def write_charts(evaluation: Evaluation, out: Path) -> list[Path]:
         ax.set_xticklabels([labels.get(g, g) for g in groups])
         ax.set_ylabel("% of seekers hired")
         ax.set_title("by age band" if kind == "age_band" else "by sex")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8)
+    fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.93))
     paths.append(out / "groups.png")
     fig.savefig(paths[-1], dpi=110)
     plt.close(fig)
