@@ -1,24 +1,40 @@
 """Raw post title → occupation of the 2022 classification ("物业保洁员" → 4-09-08-01 保洁员).
 
-The model is a weighted nearest-neighbour vote over TF-IDF vectors. Its reference documents are
-the classification's names and aliases, the lexicon's surface forms (each with its code) and
-the titles it is trained on (``csco22_job_title_to_code.csv``). A title is cleaned of pay and
-perk noise, turned into two TF-IDF vectors (character 1–3-grams, and jieba words plus canonical
-skills, weighted 0.7 / 0.3), and its ten most similar reference documents vote with their
-similarity (reference documents count 0.7 of a title). The 小类 with most votes wins and, inside
-it, the code with most votes. A broad code (…-00) is returned when the votes say no more.
+A title is first reduced to the words that name the job (:func:`clean_title`): pay, perks and
+hiring boilerplate go (包吃住, 300预支, 月薪8000, 五险一金, 日结, 急招 …), bracketed asides go
+(locations, shop names, perks: "电梯销售经理（天津）"), and of "XX公司招聘面点师" only 面点师
+stays. What is left becomes a TF-IDF vector of character 1–3-grams (``char_wb``).
+
+Three signals then score every 小类 of the classification:
+
+- a linear SVM trained at 小类 on the training titles (its decision value);
+- a nearest-neighbour vote: the ten most similar documents among the training titles and the
+  classification's own names and aliases (and the lexicon's surface forms) vote for their 小类
+  with their cosine similarity, normalised to shares;
+- the similarity of the title to the best-matching classification *name* in each 小类
+  (weight 1).
+
+The 小类 with the highest sum wins (when that is a broad unit such as 6-00-00-00, its best
+小类 inside it is taken instead, since a broad code is never right at a finer level). Inside the
+winning 小类, the 细类 with most similarity among its ten nearest documents is the answer; when
+none of the documents of that 小类 resembles the title, the model backs off to the 小类 itself
+(level 3). ``score`` is a softmax share of the winning 小类 among all.
 
 ``title_accuracy`` measures it by k-fold cross-validation: each title is scored by a model
-trained on the other folds only.
+fitted (vocabulary included) on the other folds and the classification only.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import threading
+import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Self
 
@@ -28,19 +44,35 @@ from scipy import sparse
 
 from features.lexicon import code_depth, load_lexicon
 from features.occupations import display_name, load_occupations
-from features.skills import clean_text, profile_text
 
 __all__ = [
     "TitleMatch",
     "TitleModel",
     "TitleRow",
     "agrees_at",
+    "clean_title",
     "load_title_rows",
     "normalize_title",
+    "normalize_titles",
     "title_accuracy",
 ]
 
 _LEVELS = {"major": 1, "small": 3, "fine": 4}
+
+# Pay, perks and hiring boilerplate that say nothing about the work itself.
+_NOISE = re.compile(
+    r"包吃包住|包吃住|包食宿|管吃住|提供食宿|提供住宿|包三餐|免费住宿|包吃|包住|管吃|管住|食宿"
+    r"|\d*元?可?预支|日结|周结|月结|当天结|发薪早"
+    r"|月入过?万|月入\d+|月薪\d*|底薪\d*|年薪\d*|薪资\d*|工资\d*|保底\d*"
+    r"|\d+(?:\.\d+)?[-~至到]\d+(?:\.\d+)?[KW千万元]?|\d+(?:\.\d+)?[KW千万元]以?上?"
+    r"|[五六]险一金|[五六]险|社保|周末双休|双休|单休|长白班|白班|夜班|做六休一|上几休几"
+    r"|急招|急聘|高薪|诚聘|直招|招聘|招募|热招|名企|高提成"
+    r"|包路费|报销路费|有补贴|加班费|提成|奖金|年底双薪|节日福利|可兼职|兼职|全职|长期|带薪"
+    r"|无经验|经验不限|学历不限|男女不限|不限|可零基础|零基础"
+    r"|(?<![A-Z])\d+(?:\.\d+)?[名个人位]?"
+)
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|<[^<>]*>")
+_SEPARATORS = re.compile(r"[\s/、,，.。·:：;；!！?？\-—_|+&~～*#《》\"'“”‘’…]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +83,9 @@ class TitleMatch:
     name: str
     level: int
     score: float
+
+
+_NO_MATCH = TitleMatch("", "", 0, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,116 +103,301 @@ def load_title_rows() -> list[TitleRow]:
     return [TitleRow(r["job_name"], r["expected_code"].strip()) for r in reader]
 
 
+def _strip(text: str) -> str:
+    return _SEPARATORS.sub(" ", _NOISE.sub(" ", text)).strip()
+
+
+@lru_cache(maxsize=65_536)
+def clean_title(title: str) -> str:
+    """The words of a title that name the job: "江苏某餐饮招聘厨师（包吃住）" → "厨师".
+
+    NFKC and ASCII upper case; bracketed asides, the employer before 招聘, pay, perks and
+    hiring boilerplate removed; runs of separators become one space. When nothing is left
+    outside the brackets, what was inside them is used.
+    """
+    text = unicodedata.normalize("NFKC", title).upper().replace("【", "[").replace("】", "]")
+    asides = [m[1:-1] for m in _BRACKETS.findall(text)]
+    main = _BRACKETS.sub(" ", text)
+    if "招聘" in main:
+        before, _, after = main.rpartition("招聘")
+        if _strip(after):
+            asides.append(before)
+            main = after
+    cleaned = _strip(main)
+    if not cleaned:
+        cleaned = " ".join(s for s in (_strip(a) for a in asides) if s)
+    return cleaned
+
+
+def _ngrams(text: str) -> list[str]:
+    """Character 1–3-grams inside each space-separated word, padded with a space at each end.
+
+    scikit-learn's ``char_wb`` analyzer, without the lone-space unigram that every text has
+    (it would make a title of unknown characters resemble everything a little).
+    """
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        grams.extend(padded[1:-1])
+        for size in (2, 3):
+            grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+    return grams
+
+
 @cache
-def _reference() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Documents every model knows: classification names and aliases, lexicon surface forms."""
+def _reference() -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """Documents every model knows, and how many of them (the first) are classification names.
+
+    The classification's names (one per unit, first), then its aliases, then the lexicon's
+    surface forms, each with its code.
+    """
+    text = resources.files("features").joinpath("data/csco22_occupations.csv")
+    table = list(csv.DictReader(io.StringIO(text.read_text(encoding="utf-8"))))
     docs: list[str] = []
     codes: list[str] = []
-    text = resources.files("features").joinpath("data/csco22_occupations.csv")
-    for row in csv.DictReader(io.StringIO(text.read_text(encoding="utf-8"))):
-        for surface in [row["name"], *row["alias"].split(",")]:
-            name = display_name(surface)
-            if name:
-                docs.append(name)
+    for row in table:
+        name = display_name(row["name"])
+        if name:
+            docs.append(name)
+            codes.append(row["code"])
+    names = len(docs)
+    for row in table:
+        for alias in row["alias"].split(","):
+            surface = display_name(alias)
+            if surface:
+                docs.append(surface)
                 codes.append(row["code"])
     for entry in load_lexicon().skills():
         for surface in (entry.name, *entry.synonyms):
             docs.append(surface)
             codes.append(entry.code)
-    return tuple(docs), tuple(codes)
-
-
-def _words(text: str) -> list[str]:
-    profile = profile_text(text)
-    return [*profile.tokens, *(f"#{skill}" for skill in sorted(profile.skills))]
+    return tuple(docs), tuple(codes), names
 
 
 def _small(code: str) -> str:
-    return code[:7]
+    """The 小类 of a code ("4-09-08-01" → "4-09-08-00"), or the code itself when broader."""
+    if code_depth(code) < 3:
+        return code
+    return code[:7] + "-00"
+
+
+def _covers(broad: str, code: str) -> bool:
+    depth = code_depth(broad)
+    return code.split("-")[:depth] == broad.split("-")[:depth]
 
 
 class TitleModel:
-    """Nearest-neighbour title classifier (see the module docstring)."""
+    """Title classifier: linear SVM + neighbour vote + name similarity (module docstring)."""
 
     def __init__(
-        self, *, k: int = 10, char_weight: float = 0.7, reference_weight: float = 0.7
+        self,
+        *,
+        sharpness: float = 6.0,
+        svm_c: float = 0.5,
+        vote_weight: float = 1.0,
+        name_weight: float = 1.0,
+        temperature: float = 4.0,
+        max_df: int = 400,
     ) -> None:
-        if k < 1:
-            raise ValueError(f"k must be >= 1, got {k}")
-        self.k = k
-        self.char_weight = char_weight
-        self.reference_weight = reference_weight
+        if sharpness < 1:
+            raise ValueError(f"sharpness must be >= 1, got {sharpness}")
+        self.sharpness = sharpness
+        self.svm_c = svm_c
+        self.vote_weight = vote_weight
+        self.name_weight = name_weight
+        self.temperature = temperature
+        self.max_df = max_df
 
     def fit(self, titles: Sequence[str], codes: Sequence[str]) -> Self:
-        """Learn from titles with their codes (plus the classification and the lexicon)."""
+        """Learn from titles with their codes (plus the classification and the lexicon).
+
+        Nothing else enters the model: the vocabulary and its weights are fitted on these
+        titles and the reference documents only.
+        """
         if len(titles) != len(codes):
             raise ValueError(f"titles and codes differ in length: {len(titles)} != {len(codes)}")
-        from sklearn.feature_extraction.text import TfidfVectorizer  # slow to import: only here
+        # scikit-learn takes about two seconds to import: only when a model is fitted.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
 
-        ref_docs, ref_codes = _reference()
-        docs = [clean_text(t) for t in titles] + [clean_text(d) for d in ref_docs]
-        self.codes_ = np.array([*codes, *ref_codes])
-        self.chars_ = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32
+        ref_docs, ref_codes, names = _reference()
+        pairs = [(clean_title(t), c.strip()) for t, c in zip(titles, codes, strict=True)]
+        pairs = [(t, c) for t, c in pairs if c]
+        docs = [t for t, _ in pairs] + [clean_title(d) for d in ref_docs]
+        doc_codes = [c for _, c in pairs] + list(ref_codes)
+        vectorizer = TfidfVectorizer(analyzer=_ngrams, sublinear_tf=True, dtype=np.float32)
+        matrix = sparse.csr_matrix(vectorizer.fit_transform(docs), dtype=np.float32)
+        self.vocabulary_: dict[str, int] = {
+            str(k): int(v) for k, v in vectorizer.vocabulary_.items()
+        }
+        self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float32)
+        # Neighbours and names are compared on the rarer n-grams only: an n-gram in more than
+        # `max_df` documents (员, 师, 工 …) says little and makes the product dense and slow.
+        df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        rare = sparse.diags((df <= self.max_df).astype(np.float32))
+        self.rare_ = rare
+        pruned = sparse.csr_matrix(matrix @ rare)
+        self.documents_t_ = sparse.csr_matrix(pruned.T)
+        classes = sorted({_small(c) for c in doc_codes})
+        fines = sorted({c for c in doc_codes if code_depth(c) == 4})
+        self.classes_ = np.array(classes)
+        self.fines_ = np.array(fines)
+        class_index = {c: i for i, c in enumerate(classes)}
+        fine_index = {c: i for i, c in enumerate(fines)}
+        n_docs = len(docs)
+        doc_class = np.array([class_index[_small(c)] for c in doc_codes], dtype=np.int64)
+        ones = np.ones(n_docs, dtype=np.float32)
+        # Documents → their 小类 and their 细类 (one-hot), to sum neighbour votes by product.
+        self.doc_class_ = sparse.csr_matrix(
+            (ones, (np.arange(n_docs), doc_class)), shape=(n_docs, len(classes))
         )
-        self.words_ = TfidfVectorizer(analyzer=_words, sublinear_tf=True, dtype=np.float32)
-        matrix = self._stack(self.chars_.fit_transform(docs), self.words_.fit_transform(docs))
-        weights = np.ones(len(docs), dtype=np.float32)
-        weights[len(titles) :] = self.reference_weight
-        self.matrix_ = sparse.csr_matrix(sparse.diags(weights) @ matrix)
+        fine_docs = [i for i, c in enumerate(doc_codes) if c in fine_index]
+        self.doc_fine_ = sparse.csr_matrix(
+            (
+                np.ones(len(fine_docs), dtype=np.float32),
+                (fine_docs, [fine_index[doc_codes[i]] for i in fine_docs]),
+            ),
+            shape=(n_docs, len(fines)),
+        )
+        self.fine_class_ = np.array([class_index[_small(c)] for c in fines], dtype=np.int64)
+        # The classification's names, grouped by class for a maximum per class (reduceat).
+        name_rows = len(pairs) + np.arange(names)
+        by_class = np.argsort(doc_class[name_rows], kind="stable")
+        self.names_t_ = sparse.csr_matrix(pruned[name_rows[by_class]].T)
+        name_classes = doc_class[name_rows[by_class]]
+        self.name_starts_ = np.flatnonzero(np.r_[True, name_classes[1:] != name_classes[:-1]])
+        self.name_classes_ = name_classes[self.name_starts_]
+        # A broad winner (6-00-00-00) gives way to its best 小类: the classes inside each one.
+        depth = np.array([code_depth(c) for c in classes])
+        self.inside_ = {
+            i: np.array([j for j, c in enumerate(classes) if depth[j] >= 3 and _covers(b, c)])
+            for i, b in enumerate(classes)
+            if depth[i] < 3
+        }
+        # The linear SVM over the training titles' 小类 (none with fewer than two classes).
+        labels = [class_index[_small(c)] for _, c in pairs]
+        self.svm_classes_ = np.array(sorted(set(labels)), dtype=np.int64)
+        self.svm_weights_: npt.NDArray[np.float32] | None = None
+        if len(self.svm_classes_) >= 2:
+            with warnings.catch_warnings():  # few titles per class is expected here
+                warnings.filterwarnings("ignore", message="The number of unique classes")
+                svm = LinearSVC(C=self.svm_c).fit(matrix[: len(pairs)], labels)
+            coef = np.asarray(svm.coef_, dtype=np.float32)
+            intercept = np.asarray(svm.intercept_, dtype=np.float32)
+            if len(self.svm_classes_) == 2:  # one decision value: positive means the second
+                coef = np.vstack([-coef, coef])
+                intercept = np.r_[-intercept, intercept]
+            self.svm_weights_ = np.ascontiguousarray(coef.T)
+            self.svm_intercept_ = intercept
         return self
 
-    def _stack(self, chars: Any, words: Any) -> sparse.csr_matrix:
-        a = np.sqrt(self.char_weight)
-        b = np.sqrt(1.0 - self.char_weight)
-        return sparse.csr_matrix(sparse.hstack([chars * a, words * b]))
-
     def predict(self, titles: Iterable[str]) -> list[TitleMatch]:
-        """The occupation of each title."""
-        if not hasattr(self, "matrix_"):
+        """The occupation of each title (at 细类, or 小类 when the 细类 cannot be told)."""
+        if not hasattr(self, "documents_t_"):
             raise ValueError("TitleModel must be fitted before predict")
-        cleaned = [clean_text(t) for t in titles]
-        queries = self._stack(self.chars_.transform(cleaned), self.words_.transform(cleaned))
+        queries = self._transform([clean_title(t) for t in titles])
         names = load_occupations()
         matches: list[TitleMatch] = []
-        for start in range(0, queries.shape[0], 512):
-            block: npt.NDArray[np.float32] = (
-                (queries[start : start + 512] @ self.matrix_.T).toarray().astype(np.float32)
-            )
-            k = min(self.k, block.shape[1])
-            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            for row, neighbours in zip(block, top, strict=True):
-                matches.append(self._vote(row, neighbours, names.name))
+        for start in range(0, queries.shape[0], 2048):
+            matches.extend(self._predict_block(queries[start : start + 2048], names.name))
         return matches
 
-    def _vote(self, row: npt.NDArray[np.float32], neighbours: Any, name: Any) -> TitleMatch:
-        votes: dict[str, float] = {}
-        for index in neighbours:
-            similarity = float(row[index])
-            if similarity > 0:
-                code = str(self.codes_[index])
-                votes[code] = votes.get(code, 0.0) + similarity
-        if not votes:
-            return TitleMatch("", "", 0, 0.0)
-        classes: dict[str, float] = {}
-        for code, vote in votes.items():
-            classes[_small(code)] = classes.get(_small(code), 0.0) + vote
-        # Deterministic ties: higher vote first, then the smaller code.
-        best_class = min(classes, key=lambda c: (-classes[c], c))
-        code = min((c for c in votes if _small(c) == best_class), key=lambda c: (-votes[c], c))
-        score = classes[best_class] / sum(votes.values())
-        return TitleMatch(code, name(code), code_depth(code), round(score, 4))
+    def _transform(self, texts: list[str]) -> sparse.csr_matrix:
+        """TF-IDF rows (sublinear tf, L2-normalised) as the fitted vectorizer gives, faster."""
+        vocabulary = self.vocabulary_
+        indptr = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        for text in texts:
+            found: dict[int, int] = {}
+            for gram in _ngrams(text):
+                column = vocabulary.get(gram)
+                if column is not None:
+                    found[column] = found.get(column, 0) + 1
+            indices.extend(found)
+            counts.extend(found.values())
+            indptr.append(len(indices))
+        columns = np.array(indices, dtype=np.int32)
+        data = (1.0 + np.log(np.array(counts, dtype=np.float32))) * self.idf_[columns]
+        offsets = np.array(indptr, dtype=np.int64)
+        row_of = np.repeat(np.arange(len(texts)), np.diff(offsets))
+        norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
+        data /= norms[row_of].astype(np.float32)
+        return sparse.csr_matrix(
+            (data, columns, offsets), shape=(len(texts), len(self.idf_)), dtype=np.float32
+        )
+
+    def _predict_block(self, queries: sparse.csr_matrix, name: Any) -> list[TitleMatch]:
+        n = queries.shape[0]
+        scores = np.full((n, len(self.classes_)), -2.0, dtype=np.float32)
+        if self.svm_weights_ is not None:
+            decision = np.asarray(queries @ self.svm_weights_) + self.svm_intercept_
+            scores[:, self.svm_classes_] = decision
+        else:
+            scores[:] = 0.0
+        # Neighbour vote: similarity to the power `sharpness` (the nearest count most), summed
+        # per class and normalised to shares.
+        rare = sparse.csr_matrix(queries @ self.rare_)
+        similarity = sparse.csr_matrix(rare @ self.documents_t_)
+        similarity.data **= self.sharpness
+        votes = (similarity @ self.doc_class_).toarray()
+        votes /= np.maximum(votes.sum(axis=1, keepdims=True), 1e-12)
+        scores += self.vote_weight * votes
+        # The best-matching classification name of each class.
+        to_names = (rare @ self.names_t_).toarray()
+        best_name = np.maximum.reduceat(to_names, self.name_starts_, axis=1)
+        scores[:, self.name_classes_] += self.name_weight * best_name
+        best = scores.argmax(axis=1)
+        for broad_row in np.flatnonzero(np.isin(best, list(self.inside_))):
+            inside = self.inside_[int(best[broad_row])]
+            if len(inside):
+                best[broad_row] = inside[np.argmax(scores[broad_row, inside])]
+        # The 细类 inside the winning class with most (sharpened) similarity, if any.
+        fine_votes = (similarity @ self.doc_fine_).toarray()
+        fine_votes[self.fine_class_[None, :] != best[:, None]] = 0.0
+        fine = fine_votes.argmax(axis=1)
+        has_fine = fine_votes[np.arange(n), fine] > 0
+        shifted = np.exp(self.temperature * (scores - scores.max(axis=1, keepdims=True)))
+        shares = shifted[np.arange(n), best] / shifted.sum(axis=1)
+        empty = np.diff(queries.indptr) == 0
+        matches: list[TitleMatch] = []
+        for row in range(n):
+            if empty[row]:
+                matches.append(_NO_MATCH)
+                continue
+            code = str(self.fines_[fine[row]] if has_fine[row] else self.classes_[best[row]])
+            matches.append(
+                TitleMatch(code, name(code), code_depth(code), round(float(shares[row]), 4))
+            )
+        return matches
+
+
+_model_lock = threading.Lock()
 
 
 @cache
-def _default_model() -> TitleModel:
+def _fitted_model() -> TitleModel:
     rows = [r for r in load_title_rows() if r.code]
     return TitleModel().fit([r.title for r in rows], [r.code for r in rows])
 
 
+def _default_model() -> TitleModel:
+    with _model_lock:  # one fit even when several threads ask first
+        return _fitted_model()
+
+
+@lru_cache(maxsize=65_536)
 def normalize_title(title: str) -> TitleMatch:
     """The occupation of a raw post title, at 细类 or the closest level the model can tell."""
     return _default_model().predict([title])[0]
+
+
+def normalize_titles(titles: Iterable[str]) -> list[TitleMatch]:
+    """``normalize_title`` of many titles at once (one batch: much faster per title)."""
+    titles = list(titles)
+    unique = list(dict.fromkeys(titles))
+    found = dict(zip(unique, _default_model().predict(unique), strict=True))
+    return [found[t] for t in titles]
 
 
 def agrees_at(predicted: str, expected: str, level: int) -> bool:
@@ -198,7 +418,8 @@ def title_accuracy(
     rows
         Titles with their expected codes; rows with an empty code are skipped.
     folds
-        Number of folds (>= 2); each title is scored by a model trained on the other folds.
+        Number of folds (>= 2); each title is scored by a model fitted on the other folds only
+        (vocabulary included), plus the classification's names and aliases.
     seed
         Seed of the shuffle that assigns titles to folds.
 
@@ -209,7 +430,8 @@ def title_accuracy(
         ``accuracy`` (float in [0, 1]; a broad expected code such as 6-00-00-00 counts as right
         at finer levels when the prediction agrees on the levels it specifies), ``correct``,
         ``total``, and ``strict_accuracy`` / ``strict_correct`` / ``strict_total`` over the
-        titles whose expected code is at least that fine.
+        titles whose expected code is at least that fine; ``levels``: how many predictions
+        stopped at each level (``"4"`` 细类, ``"3"`` 小类 …).
     """
     if folds < 2:
         raise ValueError(f"folds must be >= 2, got {folds}")
@@ -244,4 +466,6 @@ def title_accuracy(
             "strict_correct": strict_correct,
             "strict_total": len(strict),
         }
+    depths = [code_depth(p) if p else 0 for p in predicted]
+    report["levels"] = {str(d): depths.count(d) for d in sorted(set(depths), reverse=True)}
     return report

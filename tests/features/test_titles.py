@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from features.titles import (
     TitleModel,
     TitleRow,
+    _ngrams,
     agrees_at,
+    clean_title,
     load_title_rows,
     normalize_title,
+    normalize_titles,
     title_accuracy,
 )
 
@@ -20,6 +24,34 @@ _KNOWN = {
     "淘宝客服": "4-01-06-02",
 }
 
+# Noisy titles (pay, perks, hiring words, brackets) and the 小类 they belong to.
+_NOISY = {
+    "普工坐班包吃住300预支": "6-00-00-00",  # the file's own label: any production job
+    "物业保洁员包吃住": "4-09-08-00",  # 环境卫生服务人员 (保洁员)
+    "电焊工 月薪8000": "6-18-02-00",  # 机械热加工人员 (焊工)
+    "急招保安 日结 五险一金": "4-07-05-00",  # 安全保护服务人员 (保安员)
+    "【包吃住】叉车司机 月薪6000": "6-30-05-00",  # 起重装卸机械操作工
+    "饭店招聘厨师 包吃住": "4-03-02-00",  # 餐饮服务人员 (中式烹调师)
+    "超市收银员（双休）": "4-01-02-00",  # 销售人员 (收银员)
+    "货车司机 B2 急招": "4-02-02-00",  # 道路运输服务人员 (道路货运汽车驾驶员)
+    "养老护理员（包吃住）": "4-10-01-00",  # 生活照料服务人员
+    "快递分拣员 日结200": "4-02-07-00",  # 邮政和快递服务人员 (快件处理员)
+}
+
+
+def test_pay_perks_and_hiring_words_are_cleaned_from_titles() -> None:
+    assert clean_title("普工坐班包吃住300预支") == "普工坐班"
+    assert clean_title("电焊工 月薪8000") == "电焊工"
+    assert clean_title("物业保洁员包吃住") == "物业保洁员"
+    assert clean_title("急招保安 日结 五险一金") == "保安"
+    assert clean_title("江苏李家秀餐饮管理招聘厨师") == "厨师"  # the employer before 招聘 goes
+    assert clean_title("电梯销售经理（天津）") == "电梯销售经理"  # bracketed asides go
+    assert clean_title("美容店长（保底1.2W-2W高提成包食宿）") == "美容店长"
+    assert clean_title("置业顾问(10名)") == "置业顾问"
+    assert clean_title("招标专员") == "招标专员"  # 招 of 招标 is not a hiring word
+    assert clean_title("【急招】") == ""
+    assert clean_title("（保洁员）") == "保洁员"  # nothing outside the brackets: keep inside
+
 
 def test_real_titles_are_mapped_right() -> None:
     for title, code in _KNOWN.items():
@@ -30,18 +62,59 @@ def test_real_titles_are_mapped_right() -> None:
     assert normalize_title("物业保洁员").name == "保洁员"
 
 
+def test_noisy_titles_are_mapped_to_the_right_small_class() -> None:
+    for title, expected in _NOISY.items():
+        match = normalize_title(title)
+        assert agrees_at(match.code, expected, 3), (title, match)
+        assert match.level >= 3
+    assert normalize_title("电焊工 月薪8000").code == "6-18-02-04"  # 焊工
+    assert normalize_title("物业保洁员包吃住").code == "4-09-08-01"  # 保洁员
+
+
+def test_a_batch_gives_what_single_calls_give() -> None:
+    titles = [*_NOISY, "物业保洁员", "物业保洁员", "☆☆☆"]
+    assert normalize_titles(titles) == [normalize_title(t) for t in titles]
+    assert normalize_titles([]) == []
+
+
 def test_titles_the_model_never_saw_are_mapped_to_the_right_small_class() -> None:
-    rows = [r for r in load_title_rows() if r.code and r.title not in _KNOWN]
+    # Trained without any title naming these jobs: only the classification's own names and
+    # aliases (and other titles) can place them.
+    words = ("保洁", "焊", "保安", "厨师", "收银", "叉车", "司机", "护理", "快递", "分拣")
+    rows = [r for r in load_title_rows() if r.code and not any(w in r.title for w in words)]
     model = TitleModel().fit([r.title for r in rows], [r.code for r in rows])
-    for title, code, match in zip(
-        _KNOWN, _KNOWN.values(), model.predict(list(_KNOWN)), strict=True
-    ):
-        assert agrees_at(match.code, code, 3), (title, match)
+    unseen = {t: c for t, c in _NOISY.items() if "保洁" not in t and "普工" not in t}
+    for (title, expected), match in zip(unseen.items(), model.predict(list(unseen)), strict=True):
+        assert agrees_at(match.code, expected, 3), (title, match)
 
 
 def test_a_title_with_nothing_known_gets_no_code() -> None:
     model = TitleModel().fit(["保洁员"], ["4-09-08-01"])
-    assert model.predict(["☆☆☆"])[0].code == ""
+    assert model.predict(["☆☆☆", ""])[0].code == ""
+    assert model.predict(["保洁"])[0].code == "4-09-08-01"
+    assert normalize_title("☆☆☆").code == ""
+
+
+def test_two_training_classes_are_enough_for_the_linear_model() -> None:
+    model = TitleModel().fit(["保洁员", "保安"], ["4-09-08-01", "4-07-05-01"])
+    assert [m.code for m in model.predict(["保洁阿姨", "小区保安员"])] == [
+        "4-09-08-01",
+        "4-07-05-01",
+    ]
+
+
+def test_the_fast_transform_equals_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [clean_title(t) for t in ("物业保洁员", "电焊工 月薪8000", "保洁 保洁 A", "厨师长")]
+    model = TitleModel().fit(docs, ["4-09-08-01", "6-18-02-04", "4-09-08-01", "4-03-02-01"])
+    reference = TfidfVectorizer(analyzer=_ngrams, sublinear_tf=True, dtype=np.float32)
+    reference.vocabulary_ = model.vocabulary_
+    reference.idf_ = model.idf_
+    queries = ["物业保洁 保洁员", "焊工A", "☆", "厨师 厨"]
+    ours = model._transform(queries).toarray()
+    theirs = reference.transform(queries).toarray()
+    assert np.allclose(ours, theirs, atol=1e-6)
 
 
 def test_a_broad_expected_code_counts_at_the_levels_it_specifies() -> None:
@@ -68,6 +141,18 @@ def test_accuracy_is_measured_on_held_out_folds_only() -> None:
     assert report["fine"]["correct"] == 0
 
 
+def test_a_title_only_in_the_held_out_fold_leaves_no_trace_in_the_model() -> None:
+    # Characters found nowhere else: a model (or a vocabulary) fitted with the title would
+    # place it; fitted without it, the title has no known n-gram and gets no code at all.
+    rows = [r for r in load_title_rows() if r.code][:120]
+    rows.append(TitleRow("龘靐齉", "8-00-00-00"))
+    seen = TitleModel().fit([r.title for r in rows], [r.code for r in rows])
+    assert seen.predict(["龘靐齉"])[0].code == "8-00-00-00"
+    report = title_accuracy(rows, folds=3, seed=1)
+    assert report["levels"].get("0") == 1  # the held-out nonsense title, and only it
+    assert report["scored"] == 121
+
+
 def test_too_few_folds_are_refused() -> None:
     with pytest.raises(ValueError, match="folds"):
         title_accuracy([("保洁员", "4-09-08-01")] * 5, folds=1)
@@ -79,7 +164,8 @@ def test_cross_validated_accuracy_on_the_titles_file() -> None:
     report = title_accuracy(rows, folds=5)
     assert report["scored"] + report["skipped"] == len(rows)
     assert report["skipped"] == sum(1 for r in rows if not r.code)
-    # Measured: 细类 0.569, 小类 0.617, 大类 0.779 (docs/words.md). The aim of 0.70 at 小类
-    # is not reached; this floor guards against regressions.
-    assert report["small"]["accuracy"] >= 0.58
+    # Measured: see docs/words.md. The aim of 0.70 at 小类 is not reached; this floor guards
+    # against regressions.
+    assert report["small"]["accuracy"] >= 0.65
+    assert report["fine"]["accuracy"] >= 0.60
     assert report["major"]["accuracy"] >= report["small"]["accuracy"] >= report["fine"]["accuracy"]
