@@ -144,6 +144,42 @@ def _ngrams(text: str) -> list[str]:
     return grams
 
 
+def _gram_key(gram: str) -> int:
+    """An n-gram of up to three characters as one integer (21 bits per code point)."""
+    key = 0
+    for char in gram:
+        key = (key << 21) | ord(char)
+    return key
+
+
+def _gram_keys(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """The keys (:func:`_gram_key`) of every n-gram :func:`_ngrams` gives, and their text.
+
+    The texts are joined into one array of code points, words padded as ``_ngrams`` pads them
+    and texts separated by NUL; n-grams that hold a NUL or two adjacent spaces are dropped.
+    """
+    pieces = [" " + "  ".join(t.replace("\0", " ").split()) + " \0" for t in texts]
+    points = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    points = points.astype(np.uint64)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), [len(p) for p in pieces])
+    space = points == 32
+    nul = points == 0
+    keep1 = ~space & ~nul
+    a, b = points[:-1], points[1:]
+    keep2 = ~nul[:-1] & ~nul[1:] & ~(space[:-1] & space[1:])
+    keep3 = keep2[:-1] & ~nul[2:] & ~(space[1:-1] & space[2:])
+    shift = np.uint64(21)
+    keys = np.concatenate(
+        [
+            points[keep1],
+            ((a << shift) | b)[keep2],
+            ((a[:-1] << (shift + shift)) | (b[:-1] << shift) | points[2:])[keep3],
+        ]
+    )
+    where = np.concatenate([rows[keep1], rows[:-1][keep2], rows[:-2][keep3]])
+    return keys, where
+
+
 @cache
 def _reference() -> tuple[tuple[str, ...], tuple[str, ...], int]:
     """Documents every model knows, and how many of them (the first) are classification names.
@@ -227,9 +263,14 @@ class TitleModel:
         doc_codes = [c for _, c in pairs] + list(ref_codes)
         vectorizer = TfidfVectorizer(analyzer=_ngrams, sublinear_tf=True, dtype=np.float32)
         matrix = sparse.csr_matrix(vectorizer.fit_transform(docs), dtype=np.float32)
-        self.vocabulary_: dict[str, int] = {
-            str(k): int(v) for k, v in vectorizer.vocabulary_.items()
-        }
+        self.vocabulary_: dict[str, int] = dict(vectorizer.vocabulary_)
+        grams = list(self.vocabulary_)
+        keys = np.array([_gram_key(g) for g in grams], dtype=np.uint64)
+        by_key = np.argsort(keys)
+        self.vocabulary_keys_ = keys[by_key]
+        self.vocabulary_columns_ = np.array(
+            [vectorizer.vocabulary_[g] for g in grams], dtype=np.int64
+        )[by_key]
         self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float32)
         # Neighbours and names are compared on the rarer n-grams only: an n-gram in more than
         # `max_df` documents (员, 师, 工 …) says little and makes the product dense and slow.
@@ -260,13 +301,11 @@ class TitleModel:
             shape=(n_docs, len(fines)),
         )
         self.fine_class_ = np.array([class_index[_small(c)] for c in fines], dtype=np.int64)
-        # The classification's names, grouped by class for a maximum per class (reduceat).
+        # The classification's names and the class of each, for a maximum per class.
         name_rows = len(pairs) + np.arange(names)
-        by_class = np.argsort(doc_class[name_rows], kind="stable")
-        self.names_t_ = sparse.csr_matrix(pruned[name_rows[by_class]].T)
-        name_classes = doc_class[name_rows[by_class]]
-        self.name_starts_ = np.flatnonzero(np.r_[True, name_classes[1:] != name_classes[:-1]])
-        self.name_classes_ = name_classes[self.name_starts_]
+        self.names_t_ = sparse.csr_matrix(pruned[name_rows].T)
+        self.name_class_ = doc_class[name_rows]
+        self.labels_: dict[str, tuple[str, int]] = {}
         # A broad winner (6-00-00-00) gives way to its best 小类: the classes inside each one.
         depth = np.array([code_depth(c) for c in classes])
         self.inside_ = {
@@ -303,29 +342,26 @@ class TitleModel:
         return matches
 
     def _transform(self, texts: list[str]) -> sparse.csr_matrix:
-        """TF-IDF rows (sublinear tf, L2-normalised) as the fitted vectorizer gives, faster."""
-        vocabulary = self.vocabulary_
-        indptr = [0]
-        indices: list[int] = []
-        counts: list[int] = []
-        for text in texts:
-            found: dict[int, int] = {}
-            for gram in _ngrams(text):
-                column = vocabulary.get(gram)
-                if column is not None:
-                    found[column] = found.get(column, 0) + 1
-            indices.extend(found)
-            counts.extend(found.values())
-            indptr.append(len(indices))
-        columns = np.array(indices, dtype=np.int32)
-        data = (1.0 + np.log(np.array(counts, dtype=np.float32))) * self.idf_[columns]
-        offsets = np.array(indptr, dtype=np.int64)
-        row_of = np.repeat(np.arange(len(texts)), np.diff(offsets))
-        norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
+        """TF-IDF rows (sublinear tf, L2-normalised) as the fitted vectorizer gives, faster.
+
+        The n-grams of all texts are found at once with numpy (:func:`_gram_keys`) and looked
+        up in the sorted keys of the vocabulary.
+        """
+        n = len(texts)
+        width = len(self.idf_)
+        keys, rows = _gram_keys(texts)
+        slots = np.minimum(np.searchsorted(self.vocabulary_keys_, keys), width - 1)
+        hit = self.vocabulary_keys_[slots] == keys
+        cells = rows[hit] * width + self.vocabulary_columns_[slots[hit]]
+        cells, counts = np.unique(cells, return_counts=True)
+        row_of = cells // width
+        columns = (cells % width).astype(np.int32)
+        data = (1.0 + np.log(counts.astype(np.float32))) * self.idf_[columns]
+        norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n))
         data /= norms[row_of].astype(np.float32)
-        return sparse.csr_matrix(
-            (data, columns, offsets), shape=(len(texts), len(self.idf_)), dtype=np.float32
-        )
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of, minlength=n), out=offsets[1:])
+        return sparse.csr_matrix((data, columns, offsets), shape=(n, width))
 
     def _predict_block(self, queries: sparse.csr_matrix, name: Any) -> list[TitleMatch]:
         n = queries.shape[0]
@@ -343,32 +379,47 @@ class TitleModel:
         votes = (similarity @ self.doc_class_).toarray()
         votes /= np.maximum(votes.sum(axis=1, keepdims=True), 1e-12)
         scores += self.vote_weight * votes
-        # The best-matching classification name of each class.
-        to_names = (rare @ self.names_t_).toarray()
-        best_name = np.maximum.reduceat(to_names, self.name_starts_, axis=1)
-        scores[:, self.name_classes_] += self.name_weight * best_name
+        # The best-matching classification name of each class (similarities are >= 0).
+        to_names = sparse.csr_matrix(rare @ self.names_t_)
+        name_rows = np.repeat(np.arange(n), np.diff(to_names.indptr))
+        best_name = np.zeros_like(scores)
+        np.maximum.at(best_name, (name_rows, self.name_class_[to_names.indices]), to_names.data)
+        scores += self.name_weight * best_name
         best = scores.argmax(axis=1)
         for broad_row in np.flatnonzero(np.isin(best, list(self.inside_))):
             inside = self.inside_[int(best[broad_row])]
             if len(inside):
                 best[broad_row] = inside[np.argmax(scores[broad_row, inside])]
-        # The 细类 inside the winning class with most (sharpened) similarity, if any.
-        fine_votes = (similarity @ self.doc_fine_).toarray()
-        fine_votes[self.fine_class_[None, :] != best[:, None]] = 0.0
-        fine = fine_votes.argmax(axis=1)
-        has_fine = fine_votes[np.arange(n), fine] > 0
+        # The 细类 inside the winning class with most (sharpened) similarity, if any; ties go
+        # to the smaller code.
+        fine_votes = sparse.csr_matrix(similarity @ self.doc_fine_)
+        fine_votes.sort_indices()
+        vote_rows = np.repeat(np.arange(n), np.diff(fine_votes.indptr))
+        inside_best = (self.fine_class_[fine_votes.indices] == best[vote_rows]) & (
+            fine_votes.data > 0
+        )
+        top_vote = np.zeros(n, dtype=fine_votes.data.dtype)
+        np.maximum.at(top_vote, vote_rows[inside_best], fine_votes.data[inside_best])
+        chosen = inside_best & (fine_votes.data == top_vote[vote_rows])
+        fine_rows, first = np.unique(vote_rows[chosen], return_index=True)
+        fine = np.full(n, -1, dtype=np.int64)
+        fine[fine_rows] = fine_votes.indices[chosen][first]
         shifted = np.exp(self.temperature * (scores - scores.max(axis=1, keepdims=True)))
         shares = shifted[np.arange(n), best] / shifted.sum(axis=1)
         empty = np.diff(queries.indptr) == 0
+        labels = self.labels_
         matches: list[TitleMatch] = []
-        for row in range(n):
-            if empty[row]:
+        for f, b, share, nothing in zip(
+            fine.tolist(), best.tolist(), shares.tolist(), empty.tolist(), strict=True
+        ):
+            if nothing:
                 matches.append(_NO_MATCH)
                 continue
-            code = str(self.fines_[fine[row]] if has_fine[row] else self.classes_[best[row]])
-            matches.append(
-                TitleMatch(code, name(code), code_depth(code), round(float(shares[row]), 4))
-            )
+            code = str(self.fines_[f] if f >= 0 else self.classes_[b])
+            if code not in labels:
+                labels[code] = (name(code), code_depth(code))
+            label, level = labels[code]
+            matches.append(TitleMatch(code, label, level, round(share, 4)))
         return matches
 
 
