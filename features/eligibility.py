@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from features.laborer import Laborer
+from features.laborer import Laborer, years_between
 
 # Graduates of this year may be referred: they are on the roster like anyone else.
 GRADUATE = "本年度高校毕业生"
@@ -37,10 +37,15 @@ class AgeLimits:
 
 def age_reason(laborer: Laborer, day: dt.date, limits: AgeLimits) -> str | None:
     """ "未到劳动年龄" / "超过劳动年龄", or None for a person of working age on ``day``."""
-    age = laborer.age_on(day)
+    return age_reason_of(laborer.birth_date, laborer.sex, day, limits)
+
+
+def age_reason_of(birth: dt.date, sex: str, day: dt.date, limits: AgeLimits) -> str | None:
+    """:func:`age_reason` from the birth date and sex alone (for rows not yet laborers)."""
+    age = years_between(birth, day)
     if age < limits.min_age:
         return UNDER_AGE
-    if age > limits.max_age(laborer.sex):
+    if age > limits.max_age(sex):
         return OVER_AGE
     return None
 
@@ -80,6 +85,7 @@ __all__ = [
     "UNDER_AGE",
     "AgeLimits",
     "age_reason",
+    "age_reason_of",
     "excluded_reason",
     "is_working_age",
     "no_push_reason",

@@ -9,7 +9,7 @@ validated; values that are Chinese in the file stay Chinese here (``sex`` is 男
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 # DESIGN §4: 文化程度, lowest first; the index is the level used for comparisons.
 EDUCATION_LEVELS: tuple[str, ...] = ("小学及以下", "初中", "高中", "中专", "大专", "本科及以上")
@@ -69,20 +69,33 @@ class Laborer:
 
     def age_on(self, day: dt.date) -> int:
         """Age in whole years on ``day``."""
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return years_between(self.birth_date, day)
+
+
+# The fields of a laborer as a row of values (``Laborer(*row)``), without ``extra``.
+LABORER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Laborer) if f.name != "extra")
+FIELD_AT: dict[str, int] = {name: i for i, name in enumerate(LABORER_FIELDS)}
+
+
+def years_between(birth: dt.date, day: dt.date) -> int:
+    """Age in whole years on ``day`` of someone born on ``birth``."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
 
 
 __all__ = [
     "EDUCATION_LEVELS",
     "EMPLOYMENT_STATES",
     "EXCLUSIONS",
+    "FIELD_AT",
     "HEALTH_STATES",
+    "LABORER_FIELDS",
     "REGISTRATIONS",
     "TIERS",
     "TIER_NAMES",
     "Laborer",
     "education_level",
+    "years_between",
 ]

@@ -15,15 +15,18 @@ import datetime as dt
 import hashlib
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
+
+import numpy as np
 
 from features.eligibility import AgeLimits
 from features.errors import UnknownPlaceError
 from features.gazetteer import Gazetteer, Township
 from features.idcard import (
     IdNumberError,
-    check_digit,
     mask_id_number,
     mask_phone,
     parse_id_number,
@@ -111,17 +114,26 @@ _REGISTRATION = {
 _WISH = {"有": True, "无": False, "是": True, "否": False}
 _YES_NO = {"是": True, "否": False, "有": True, "无": False}
 _SPLIT = re.compile(r"[、,;，；\s]+")
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 _PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RosterParse:
-    """The valid rows as laborers (with their row numbers) and every error found."""
+    """The valid rows (as laborer field values, with their row numbers) and every error found.
 
-    laborers: list[Laborer]
+    ``values`` holds each valid row's :class:`Laborer` fields in declaration order (without
+    ``extra``); :attr:`laborers` builds the objects on first use, since an import writes the
+    values straight to the store and never needs them.
+    """
+
+    values: list[tuple[object, ...]]
     errors: list[RowError]
-    rows: list[int]  # the spreadsheet row number of each laborer, in the same order
+    rows: list[int]  # the spreadsheet row number of each valid row, in the same order
+
+    @cached_property
+    def laborers(self) -> list[Laborer]:
+        """The valid rows as laborers."""
+        return [Laborer(*v) for v in self.values]  # type: ignore[arg-type]
 
     @property
     def rejected_rows(self) -> int:
@@ -177,34 +189,217 @@ def _choices(mapping: Mapping[str, object]) -> str:
     return "、".join(k for k in mapping if k)
 
 
-class _Row:
-    """The errors of one row, with the helpers that add them (cheap: one per row)."""
+class _Errors:
+    """Row errors gathered column by column, given back in row order (then check order)."""
 
-    __slots__ = ("errors", "row")
+    def __init__(self, row_numbers: list[int]) -> None:
+        self.row_numbers = row_numbers
+        self.found: list[tuple[int, int, RowError]] = []
+        self.bad_rows: set[int] = set()  # positions (not row numbers) of rows with an error
 
-    def __init__(self, row: int) -> None:
-        self.row = row
-        self.errors: list[RowError] = []
+    def add(self, position: int, seq: int, key: str, value: str, message: str) -> None:
+        row = self.row_numbers[position]
+        error = RowError(row, COLUMN_BY_KEY[key].header, _masked(key, value), message)
+        self.found.append((row, seq, error))
+        self.bad_rows.add(position)
 
-    def bad(self, key: str, value: str, message: str) -> None:
-        self.errors.append(
-            RowError(self.row, COLUMN_BY_KEY[key].header, _masked(key, value), message)
-        )
+    def at(self, column: Sequence[str], bad: Collection[str]) -> list[int]:
+        """The positions whose cell is one of the bad values."""
+        return [i for i, v in enumerate(column) if v in bad]
 
-    def pick(self, key: str, text: str, mapping: Mapping[str, object], default: object) -> object:
-        if not text:
-            if COLUMN_BY_KEY[key].required:
-                header = COLUMN_BY_KEY[key].header
-                self.bad(key, "", f"“{header}”为必填项，应填写{_choices(mapping)}之一")
-            return default
-        found = mapping.get(text, _MISSING)
-        if found is _MISSING:
-            self.bad(key, text, f"应填写{_choices(mapping)}之一")
-            return default
-        return found
+    def ordered(self) -> list[RowError]:
+        self.found.sort(key=operator.itemgetter(0, 1))
+        return [e for _, _, e in self.found]
 
 
 _KEYS: tuple[str, ...] = tuple(c.key for c in ROSTER_COLUMNS)
+# The order in which a row's checks report, as the rows are read left to right.
+_SEQ = {k: i for i, k in enumerate(_KEYS)}
+
+
+def _choice_column(
+    column: Sequence[str],
+    key: str,
+    mapping: Mapping[str, object],
+    default: object,
+    errors: _Errors,
+    message: str = "",
+) -> list[object]:
+    """A column of choices mapped through ``mapping``; blanks take ``default`` unless required."""
+    required = COLUMN_BY_KEY[key].required
+    lut: dict[str, object] = {**mapping, "": _MISSING if required else default}
+    out = list(map(lut.get, column, repeat(_MISSING, len(column))))
+    if _MISSING not in out:  # one pass in the common case: every cell a known choice
+        return out
+    bad: dict[str, str] = {}
+    for text in set(column):
+        if text not in lut or lut[text] is _MISSING:
+            if text:
+                bad[text] = message or f"应填写{_choices(mapping)}之一"
+            else:
+                header = COLUMN_BY_KEY[key].header
+                bad[text] = f"“{header}”为必填项，应填写{_choices(mapping)}之一"
+    for i in errors.at(column, bad):
+        errors.add(i, _SEQ[key], key, column[i], bad[column[i]])
+        out[i] = default
+    return out
+
+
+def _int_column(
+    column: Sequence[str], key: str, minimum: int, message: str, errors: _Errors
+) -> list[int | None]:
+    """A column of whole numbers (blank: None); values below ``minimum`` are errors."""
+    lut: dict[str, int | None] = {"": None}
+    bad: set[str] = set()
+    for text in set(column):
+        if text:
+            if is_digits(text) and int(text) >= minimum:
+                lut[text] = int(text)
+            else:
+                lut[text] = None
+                bad.add(text)
+    if bad:
+        for i in errors.at(column, bad):
+            errors.add(i, _SEQ[key], key, column[i], message)
+    return list(map(lut.__getitem__, column))
+
+
+def _items_column(column: Sequence[str]) -> list[tuple[str, ...]]:
+    lut = {text: split_items(text) for text in set(column)}
+    return list(map(lut.__getitem__, column))
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+_ID_CHECK = "10X98765432"
+_ID_CHECK_CODES = np.array([ord(c) for c in _ID_CHECK], dtype=np.uint32)
+
+
+def _id_column(
+    column: Sequence[str],
+    secret: str,
+    as_of: dt.date,
+    errors: _Errors,
+) -> tuple[list[str], list[dt.date], list[str], list[str]]:
+    """Numbers, birth dates, sexes and laborer ids; every ID error reported.
+
+    Well-formed numbers (18 ASCII characters, the last a digit or X) are checked all at once
+    with numpy: check digit, birth date, sex. The others go one by one through
+    :func:`features.idcard.parse_id_number`, which folds full-width digits and gives the
+    precise message.
+    """
+    n = len(column)
+    numbers = [""] * n
+    births: list[dt.date] = [as_of] * n
+    sexes = [""] * n
+    lids = [""] * n
+    seq = _SEQ["id_number"]
+    fast = [i for i, raw in enumerate(column) if len(raw) == 18 and raw.isascii()]
+    slow = set(range(n)).difference(fast)
+    if fast:
+        codes = np.array([column[i] for i in fast], dtype="<U18").view(np.uint32).reshape(-1, 18)
+        digits = codes.astype(np.int64) - 48
+        shaped = ((digits[:, :17] >= 0) & (digits[:, :17] <= 9)).all(axis=1) & (
+            ((digits[:, 17] >= 0) & (digits[:, 17] <= 9)) | (codes[:, 17] == ord("X"))
+        )
+        total = (np.where(shaped[:, None], digits[:, :17], 0) @ _ID_WEIGHTS) % 11
+        checked = codes[:, 17] == _ID_CHECK_CODES[total]
+        year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+        month = digits[:, 10:12] @ np.array([10, 1])
+        day = digits[:, 12:14] @ np.array([10, 1])
+        leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+        month_ok = (month >= 1) & (month <= 12)
+        last = _MONTH_DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)
+        dated = month_ok & (day >= 1) & (day <= last) & (year >= 1)
+        born_later = (
+            year * 10000 + month * 100 + day > as_of.year * 10000 + as_of.month * 100 + as_of.day
+        )
+        male = digits[:, 16] % 2 == 1
+        good = shaped & checked & dated
+        for j in np.flatnonzero(~shaped).tolist():
+            slow.add(fast[j])
+        for j in np.flatnonzero(shaped & ~checked).tolist():
+            i = fast[j]
+            expected = _ID_CHECK[total[j]]
+            errors.add(
+                i,
+                seq,
+                "id_number",
+                column[i],
+                f"公民身份号码校验位错误：末位应为 {expected}，请核对号码",
+            )
+        for j in np.flatnonzero(shaped & checked & ~dated).tolist():
+            i = fast[j]
+            errors.add(i, seq, "id_number", column[i], "公民身份号码中的出生日期不存在，请核对号码")
+        good_at = np.flatnonzero(good).tolist()
+        date_of: dict[str, dt.date] = {}
+        keyed = _keyed_hash(secret)
+        male_list = male.tolist()
+        for j in good_at:
+            i = fast[j]
+            raw = column[i]
+            numbers[i] = raw
+            stamp = raw[6:14]
+            birth = date_of.get(stamp)
+            if birth is None:
+                birth = date_of[stamp] = dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:]))
+            births[i] = birth
+            sexes[i] = "男" if male_list[j] else "女"
+            lids[i] = keyed(raw)
+        late = np.flatnonzero(good & born_later).tolist()
+    else:
+        good_at, late = [], []
+    late_rows = [fast[j] for j in late]
+    slow_hash = _keyed_hash(secret) if slow else None
+    for i in sorted(slow):
+        raw = column[i]
+        if not raw:
+            errors.add(i, seq, "id_number", "", "“公民身份号码”为必填项")
+            continue
+        parsed = _parse_slow_id(raw)
+        if isinstance(parsed, str):
+            errors.add(i, seq, "id_number", raw, parsed)
+            continue
+        numbers[i], births[i], sexes[i] = parsed
+        lids[i] = slow_hash(parsed[0])  # type: ignore[misc]
+        if parsed[1] > as_of:
+            late_rows.append(i)
+    for i in late_rows:
+        errors.add(
+            i,
+            seq,
+            "id_number",
+            column[i],
+            f"号码中的出生日期晚于核实日期{as_of.isoformat()}，请核对号码",
+        )
+    # The same person twice: an error on every row after the first (rows with a valid number).
+    valid = sorted([fast[j] for j in good_at] + [i for i in slow if lids[i]])
+    if len({lids[i] for i in valid}) != len(valid):
+        first_of: dict[str, int] = {}
+        for i in valid:
+            first = first_of.setdefault(lids[i], i)
+            if first != i:
+                row = errors.row_numbers[first]
+                errors.add(
+                    i,
+                    seq,
+                    "id_number",
+                    column[i],
+                    f"与第{row}行为同一人（公民身份号码重复），请删除重复行",
+                )
+    return numbers, births, sexes, lids
+
+
+def _parse_slow_id(raw: str) -> tuple[str, dt.date, str] | str:
+    """(number, birth, sex) or the Chinese error, for a number off the well-formed path."""
+    if "e+" in raw.lower() or raw.endswith(".0"):
+        return (
+            "公民身份号码被存成了数字（科学计数法），末几位已丢失：请把该列设为文本格式后重新填写"
+        )
+    try:
+        return parse_id_number(raw)
+    except IdNumberError as exc:
+        return str(exc)
 
 
 def parse_roster(
@@ -215,171 +410,173 @@ def parse_roster(
     limits: AgeLimits,
     gazetteer: Gazetteer,
 ) -> RosterParse:
-    """Validate every row of a roster table; return the laborers and all the errors at once."""
-    del limits  # people outside working age are valid rows, flagged later, not rejected
-    index, errors = map_headers(table.headers, ROSTER_COLUMNS)
-    if any(e.message.startswith("缺少必填列") for e in errors):
-        return RosterParse([], errors, [])
-    if not any(any(r) for r in table.rows):
-        errors.append(RowError(2, "", "", "文件中没有数据行：请在表头下方逐行填写人员信息"))
-        return RosterParse([], errors, [])
-    header_errors = bool(errors)
-    places = _PlaceCache(gazetteer)
-    keyed_hash = _keyed_hash(secret)
-    laborers: list[Laborer] = []
-    rows: list[int] = []
-    first_row_of: dict[str, int] = {}
-    # Absent optional columns read the empty cell appended at the end of every row.
-    width = len(table.headers)
-    fetch = operator.itemgetter(*(index.get(k, width) for k in _KEYS))
-    shape = _ID_SHAPE.match
-    date = dt.date
+    """Validate every row of a roster table; return the valid rows and all the errors at once.
 
-    for row_no, cells in table.numbered():
-        if not any(cells):
-            continue
-        cells.append("")
-        (
-            name, raw_id, sex_text, hukou_text, district_text, township_text, village, phone,
-            education_text, exclusion_text, health_text, employment_text, registration_text,
-            wants_text, business_text, training_text, desired_text, skills_text, certs_text,
-            commute_text, lodging_text, family_text, months_text, difficulty_text,
-        ) = fetch(cells)  # fmt: skip
-        cells.pop()
-        r = _Row(row_no)
-        if not name:
-            r.bad("name", "", "“姓名”为必填项")
-        number, birth, sex, lid = "", as_of, "", ""
-        if not raw_id:
-            r.bad("id_number", "", "“公民身份号码”为必填项")
+    The work goes column by column: a column's distinct values are checked once (a 100,000-row
+    file names a few hundred places and a few dozen choices), ID numbers are checked with numpy,
+    and only the per-person parts (the keyed laborer id) run once per row.
+    """
+    del limits  # people outside working age are valid rows, flagged later, not rejected
+    index, header_errors = map_headers(table.headers, ROSTER_COLUMNS)
+    if any(e.message.startswith("缺少必填列") for e in header_errors):
+        return RosterParse([], header_errors, [])
+    data = [(no, cells) for no, cells in table.numbered() if any(cells)]
+    if not data:
+        header_errors.append(RowError(2, "", "", "文件中没有数据行：请在表头下方逐行填写人员信息"))
+        return RosterParse([], header_errors, [])
+    width = len(table.headers)
+    row_numbers = [no for no, _ in data]
+    cells = [c if len(c) == width else (c + [""] * width)[:width] for _, c in data]
+    del data
+    n = len(cells)
+    by_position = list(zip(*cells, strict=True))
+    blank = ("",) * n
+    col = {k: (by_position[index[k]] if k in index else blank) for k in _KEYS}
+    del by_position, cells
+    errors = _Errors(row_numbers)
+
+    names = col["name"]
+    if "" in names:
+        for i in errors.at(names, {""}):
+            errors.add(i, _SEQ["name"], "name", "", "“姓名”为必填项")
+    numbers, births, id_sexes, lids = _id_column(col["id_number"], secret, as_of, errors)
+    sex_texts = col["sex"]
+    given = _choice_column(sex_texts, "sex", _SEX, "", errors, "应填写男或女")
+    mismatch = [
+        i for i, (g, s) in enumerate(zip(given, id_sexes, strict=True)) if g and s and g != s
+    ]
+    for i in mismatch:
+        errors.add(
+            i,
+            _SEQ["sex"],
+            "sex",
+            sex_texts[i],
+            f"与公民身份号码不一致：号码显示为{id_sexes[i]}，请核对性别或号码",
+        )
+    hukou = _choice_column(col["hukou"], "hukou", _HUKOU, "农业", errors)
+    districts, townships, codes = _place_columns(
+        col["district"], col["township"], _PlaceCache(gazetteer), errors
+    )
+    phones = col["phone"]
+    for i, phone in enumerate(phones):
+        if phone and not (phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 20):
+            if _PHONE.match(phone):
+                continue
+            errors.add(i, _SEQ["phone"], "phone", phone, "应为手机号或固定电话号码（数字）")
+    education = _choice_column(col["education"], "education", _EDUCATION, None, errors)
+    exclusion = _choice_column(col["exclusion"], "exclusion", _EXCLUSION, None, errors)
+    health = _choice_column(col["health"], "health", _HEALTH, None, errors)
+    employment = _choice_column(col["employment"], "employment", _EMPLOYMENT, "无业", errors)
+    registration = _choice_column(
+        col["registration"], "registration", _REGISTRATION, "未登记", errors
+    )
+    wants_job = _choice_column(col["wants_job"], "wants_job", _WISH, False, errors)
+    wants_business = _choice_column(col["wants_business"], "wants_business", _WISH, False, errors)
+    wants_training = _choice_column(col["wants_training"], "wants_training", _WISH, False, errors)
+    lodging = _choice_column(col["accepts_lodging"], "accepts_lodging", _YES_NO, False, errors)
+    difficulty = _choice_column(col["difficulty"], "difficulty", _YES_NO, False, errors)
+    commute = _int_column(
+        col["max_commute_min"], "max_commute_min", 1, "应为正整数（分钟），如60", errors
+    )
+    months = _int_column(
+        col["months_without_work"], "months_without_work", 0, "应为0或正整数（月数），如6", errors
+    )
+    values = list(
+        zip(
+            lids,
+            names,
+            numbers,
+            id_sexes,
+            births,
+            hukou,
+            districts,
+            townships,
+            codes,
+            employment,
+            wants_job,
+            col["village"],
+            phones,
+            education,
+            exclusion,
+            health,
+            registration,
+            wants_business,
+            wants_training,
+            _items_column(col["desired_jobs"]),
+            _items_column(col["skills"]),
+            _items_column(col["certificates"]),
+            commute,
+            lodging,
+            _items_column(col["family"]),
+            months,
+            difficulty,
+            strict=True,
+        )
+    )
+    found = header_errors + errors.ordered()
+    if header_errors:
+        return RosterParse([], found, [])
+    if errors.bad_rows:
+        bad = errors.bad_rows
+        keep = [i for i in range(n) if i not in bad]
+        values = [values[i] for i in keep]
+        row_numbers = [row_numbers[i] for i in keep]
+    return RosterParse(values, found, row_numbers)
+
+
+def _place_columns(
+    district_texts: Sequence[str],
+    township_texts: Sequence[str],
+    places: _PlaceCache,
+    errors: _Errors,
+) -> tuple[list[str], list[str], list[str]]:
+    """District names, township names and codes; unknown places reported with suggestions."""
+    found: dict[tuple[str, str], tuple[str, str, str]] = {}
+    problems: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}
+    for pair in set(zip(district_texts, township_texts, strict=True)):
+        place = _place(pair[0], pair[1], places)
+        if isinstance(place, list):
+            problems[pair] = place
+            found[pair] = ("", "", "")
         else:
-            parsed = _parse_id(raw_id, shape, date)
-            if isinstance(parsed, str):
-                r.bad("id_number", raw_id, parsed)
-            else:
-                number, birth, sex = parsed
-                if birth > as_of:
-                    r.bad(
-                        "id_number",
-                        raw_id,
-                        f"号码中的出生日期晚于核实日期{as_of.isoformat()}，请核对号码",
-                    )
-                lid = keyed_hash(number)
-                first = first_row_of.get(lid)
-                if first is not None:
-                    r.bad(
-                        "id_number",
-                        raw_id,
-                        f"与第{first}行为同一人（公民身份号码重复），请删除重复行",
-                    )
-                else:
-                    first_row_of[lid] = row_no
-        if sex_text:
-            given = _SEX.get(sex_text)
-            if given is None:
-                r.bad("sex", sex_text, "应填写男或女")
-            elif sex and given != sex:
-                r.bad(
-                    "sex",
-                    sex_text,
-                    f"与公民身份号码不一致：号码显示为{sex}，请核对性别或号码",
-                )
-        hukou = _HUKOU.get(hukou_text) or r.pick("hukou", hukou_text, _HUKOU, "农业")
-        district = ""
-        township: Township | None = None
-        if not district_text:
-            r.bad("district", "", "“区”为必填项，应填写北京市的区，如通州区")
-        else:
-            found = places.district(district_text)
-            if isinstance(found, UnknownPlaceError):
-                r.bad("district", district_text, f"不是北京市的区{_hint(found)}")
-            else:
-                district = found
-        if not township_text:
-            r.bad("township", "", "“乡镇(街道)”为必填项")
-        elif district:
-            place = places.township(district, township_text)
-            if isinstance(place, UnknownPlaceError):
-                r.bad("township", township_text, f"{district}没有这个乡镇(街道){_hint(place)}")
-            else:
-                township = place
-        if phone and not _PHONE.match(phone):
-            r.bad("phone", phone, "应为手机号或固定电话号码（数字）")
-        # The common case is one dict lookup; r.pick handles blanks and reports bad values.
-        education = _EDUCATION.get(education_text) or r.pick(
-            "education", education_text, _EDUCATION, None
+            found[pair] = place
+    pairs = list(zip(district_texts, township_texts, strict=True))
+    if problems:
+        for i, pair in enumerate(pairs):
+            for seq, key, value, message in problems.get(pair, ()):
+                errors.add(i, seq, key, value, message)
+    rows = list(map(found.__getitem__, pairs))
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def _place(
+    district_text: str, township_text: str, places: _PlaceCache
+) -> tuple[str, str, str] | list[tuple[int, str, str, str]]:
+    """(district, township name, township code), or the problems (seq, key, value, message)."""
+    problems: list[tuple[int, str, str, str]] = []
+    district = ""
+    if not district_text:
+        problems.append(
+            (_SEQ["district"], "district", "", "“区”为必填项，应填写北京市的区，如通州区")
         )
-        exclusion = _EXCLUSION.get(exclusion_text) or r.pick(
-            "exclusion", exclusion_text, _EXCLUSION, None
-        )
-        health = _HEALTH.get(health_text) or r.pick("health", health_text, _HEALTH, None)
-        employment = _EMPLOYMENT.get(employment_text) or r.pick(
-            "employment", employment_text, _EMPLOYMENT, "无业"
-        )
-        registration = _REGISTRATION.get(registration_text) or r.pick(
-            "registration", registration_text, _REGISTRATION, "未登记"
-        )
-        wants_job = _bool(wants_text, _WISH) or r.pick("wants_job", wants_text, _WISH, False)
-        wants_business = _bool(business_text, _WISH) or r.pick(
-            "wants_business", business_text, _WISH, False
-        )
-        wants_training = _bool(training_text, _WISH) or r.pick(
-            "wants_training", training_text, _WISH, False
-        )
-        lodging = _bool(lodging_text, _YES_NO) or r.pick(
-            "accepts_lodging", lodging_text, _YES_NO, False
-        )
-        difficulty = _bool(difficulty_text, _YES_NO) or r.pick(
-            "difficulty", difficulty_text, _YES_NO, False
-        )
-        commute: int | None = None
-        if commute_text:
-            if is_digits(commute_text) and int(commute_text) > 0:
-                commute = int(commute_text)
-            else:
-                r.bad("max_commute_min", commute_text, "应为正整数（分钟），如60")
-        months: int | None = None
-        if months_text:
-            if is_digits(months_text):
-                months = int(months_text)
-            else:
-                r.bad("months_without_work", months_text, "应为0或正整数（月数），如6")
-        if r.errors or header_errors or township is None:
-            errors.extend(r.errors)
-            continue
-        laborers.append(
-            Laborer(
-                lid,
-                name,
-                number,
-                sex,
-                birth,
-                hukou,  # type: ignore[arg-type]
-                district,
-                township.name,
-                township.code,
-                employment,  # type: ignore[arg-type]
-                wants_job,  # type: ignore[arg-type]
-                village,
-                phone,
-                education,  # type: ignore[arg-type]
-                exclusion,  # type: ignore[arg-type]
-                health,  # type: ignore[arg-type]
-                registration,  # type: ignore[arg-type]
-                wants_business,  # type: ignore[arg-type]
-                wants_training,  # type: ignore[arg-type]
-                split_items(desired_text),
-                split_items(skills_text),
-                split_items(certs_text),
-                commute,
-                lodging,  # type: ignore[arg-type]
-                split_items(family_text),
-                months,
-                difficulty,  # type: ignore[arg-type]
+    else:
+        found = places.district(district_text)
+        if isinstance(found, UnknownPlaceError):
+            problems.append(
+                (_SEQ["district"], "district", district_text, f"不是北京市的区{_hint(found)}")
             )
-        )
-        rows.append(row_no)
-    return RosterParse(laborers, errors, rows)
+        else:
+            district = found
+    if not township_text:
+        problems.append((_SEQ["township"], "township", "", "“乡镇(街道)”为必填项"))
+    elif district:
+        place = places.township(district, township_text)
+        if isinstance(place, UnknownPlaceError):
+            message = f"{district}没有这个乡镇(街道){_hint(place)}"
+            problems.append((_SEQ["township"], "township", township_text, message))
+        elif not problems:
+            return district, place.name, place.code
+    return problems or [(_SEQ["district"], "district", district_text, "区无法识别")]
 
 
 def _keyed_hash(secret: str) -> Callable[[str], str]:
@@ -401,42 +598,11 @@ def _keyed_hash(secret: str) -> Callable[[str], str]:
     return keyed_hash
 
 
-def _bool(text: str, mapping: Mapping[str, bool]) -> bool:
-    """True for a yes in ``mapping``; anything else (no, blank, bad) goes on to ``pick``."""
-    return mapping.get(text) is True
-
-
 def _hint(exc: UnknownPlaceError) -> str:
     return f"，是否为：{'、'.join(exc.suggestions)}" if exc.suggestions else ""
 
 
-def _parse_id(
-    raw: str, shape: Callable[[str], object], date: type[dt.date]
-) -> tuple[str, dt.date, str] | str:
-    """(number, birth, sex) or the Chinese error; a fast path for well-formed numbers."""
-    if len(raw) != 18 or not shape(raw):
-        if "e+" in raw.lower() or raw.endswith(".0"):
-            return "公民身份号码被存成了数字（科学计数法），末几位已丢失：请把该列设为文本格式后重新填写"
-        try:
-            return parse_id_number(raw)
-        except IdNumberError as exc:
-            return str(exc)
-    expected = check_digit(raw[:17])
-    if raw[17] != expected:
-        return f"公民身份号码校验位错误：末位应为 {expected}，请核对号码"
-    try:
-        birth = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
-    except ValueError:
-        return "公民身份号码中的出生日期不存在，请核对号码"
-    # GB 11643: the 17th digit is odd for men, even for women.
-    return raw, birth, ("男" if raw[16] in "13579" else "女")
-
-
 _MISSING = object()
-
-
-def _opt(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 __all__ = ["COLUMN_BY_KEY", "ROSTER_COLUMNS", "RosterParse", "parse_roster", "split_items"]

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from features.laborer import EDUCATION_LEVELS, TIERS, Laborer, education_level
+from features.laborer import (
+    EDUCATION_LEVELS,
+    FIELD_AT,
+    TIERS,
+    Laborer,
+    education_level,
+    years_between,
+)
 
 _CONDITIONS = frozenset(
     {
@@ -259,29 +269,117 @@ class TierAssessor:
 
     def __call__(self, laborer: Laborer) -> TierAssessment:
         """The laborer's assessment on the assessor's day."""
+        return self._assess(_LABORER_PARTS(laborer), lambda: laborer)
+
+    def row(self, row: Sequence[object]) -> TierAssessment:
+        """The assessment of a row of ``Laborer`` field values (built into one only if needed)."""
+        return self._assess(_ROW_PARTS(row), lambda: Laborer(*row))  # type: ignore[arg-type]
+
+    def rows(self, rows: Sequence[Sequence[object]]) -> list[TierAssessment]:
+        """:meth:`row` for many rows at once, column by column (the same memo and answers)."""
+        if not rows:
+            return []
+        (
+            birth,
+            sex,
+            employment,
+            education,
+            skills,
+            certificates,
+            family,
+            months,
+            difficulty,
+            health,
+        ) = zip(*map(_ROW_PARTS, rows), strict=True)
+        parts, day, ages = self._parts, self.day, self._ages
+        for b in set(birth).difference(parts):
+            parts[b] = bisect.bisect_right(ages, years_between(b, day))
+        n = len(rows)
+
+        def part(kind: str, column: Sequence[object]) -> list[object]:
+            lut = {v: self._part((kind, v)) for v in set(column)}
+            return list(map(lut.__getitem__, column))
+
+        family_lut = {f: self._part(("family", f)) if f else () for f in set(family)}
+        keys = list(
+            zip(
+                map(parts.__getitem__, birth),
+                part("education", education),
+                [bool(s or c) + bool(c) for s, c in zip(skills, certificates, strict=True)],
+                part("months", months),
+                part("health", health),
+                map(family_lut.__getitem__, family),
+                difficulty if self._difficulty else repeat(False, n),
+                employment if self._employment else repeat(False, n),
+                sex if self._sex else repeat(False, n),
+                strict=False,
+            )
+        )
+        memo = self._memo
+        missing = set(keys).difference(memo)
+        if missing:
+            for i, key in enumerate(keys):
+                if key in missing:
+                    laborer = Laborer(*rows[i])  # type: ignore[arg-type]
+                    memo[key] = assess_tier(laborer, self.day, self.rules)
+                    missing.discard(key)
+                    if not missing:
+                        break
+        return list(map(memo.__getitem__, keys))
+
+    def _assess(self, fields: tuple[Any, ...], laborer: Callable[[], Laborer]) -> TierAssessment:
         # Each part of the key is looked up in a small cache: people share birth dates,
         # education, months, health and family words.
+        (
+            birth,
+            sex,
+            employment,
+            education,
+            skills,
+            certificates,
+            family,
+            months,
+            difficulty,
+            health,
+        ) = fields
         parts = self._parts
-        birth, education = laborer.birth_date, laborer.education
-        months, health, family = laborer.months_without_work, laborer.health, laborer.family
         age_band = parts.get(birth)
         if age_band is None:
-            age_band = parts[birth] = bisect.bisect_right(self._ages, laborer.age_on(self.day))
+            age_band = parts[birth] = bisect.bisect_right(
+                self._ages, years_between(birth, self.day)
+            )
         key = (
             age_band,
             self._part(("education", education)),
-            bool(laborer.skills or laborer.certificates) + bool(laborer.certificates),
+            bool(skills or certificates) + bool(certificates),
             self._part(("months", months)),
             self._part(("health", health)),
             self._part(("family", family)) if family else (),
-            self._difficulty and laborer.difficulty,
-            self._employment and laborer.employment,
-            self._sex and laborer.sex,
+            self._difficulty and difficulty,
+            self._employment and employment,
+            self._sex and sex,
         )
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = assess_tier(laborer, self.day, self.rules)
+            found = self._memo[key] = assess_tier(laborer(), self.day, self.rules)
         return found
+
+
+# What the memo key of :class:`TierAssessor` reads, from a laborer and from a row of its values.
+_PARTS = (
+    "birth_date",
+    "sex",
+    "employment",
+    "education",
+    "skills",
+    "certificates",
+    "family",
+    "months_without_work",
+    "difficulty",
+    "health",
+)
+_LABORER_PARTS = operator.attrgetter(*_PARTS)
+_ROW_PARTS = operator.itemgetter(*(FIELD_AT[name] for name in _PARTS))
 
 
 __all__ = [

@@ -12,10 +12,20 @@ are "已就业".
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from features.eligibility import EMPLOYED, GRADUATE, AgeLimits, age_reason
-from features.laborer import Laborer
+from features.eligibility import (
+    EMPLOYED,
+    GRADUATE,
+    AgeLimits,
+    age_reason,
+    age_reason_of,
+    no_push_reason,
+)
+from features.laborer import FIELD_AT, Laborer
 
 STATUS_EMPLOYED = "已就业"
 STATUS_REGISTERED = "已登记"
@@ -84,6 +94,70 @@ def verify(
     return Verification(STATUS_TO_REGISTER, kind, candidate, False, note)
 
 
+class StatusAssessor:
+    """The verified status and the no-push reason of many rows of laborer values on one day.
+
+    Both depend only on the age band (from birth date and sex), the exclusion, employment,
+    registration and the wish to work; each distinct combination is verified once, on the
+    first laborer that has it. Rows are ``Laborer`` field values in declaration order.
+    """
+
+    def __init__(self, day: dt.date, limits: AgeLimits) -> None:
+        self.day = day
+        self.limits = limits
+        self._ages: dict[tuple[object, object], str | None] = {}
+        self._memo: dict[tuple[object, ...], tuple[str, str | None]] = {}
+        self._key = operator.itemgetter(
+            FIELD_AT["exclusion"],
+            FIELD_AT["employment"],
+            FIELD_AT["registration"],
+            FIELD_AT["wants_job"],
+        )
+        self._birth, self._sex = FIELD_AT["birth_date"], FIELD_AT["sex"]
+        self._birth_of = operator.itemgetter(self._birth)
+        self._sex_of = operator.itemgetter(self._sex)
+
+    def rows(self, rows: Sequence[Sequence[object]]) -> list[tuple[str, str | None]]:
+        """:meth:`__call__` for many rows at once, column by column."""
+        if not rows:
+            return []
+        people = list(zip(map(self._birth_of, rows), map(self._sex_of, rows), strict=True))
+        ages = self._ages
+        for person in set(people).difference(ages):
+            ages[person] = age_reason_of(*person, self.day, self.limits)
+        keys = [
+            (age, *rest)
+            for age, rest in zip(map(ages.__getitem__, people), map(self._key, rows), strict=True)
+        ]
+        memo = self._memo
+        missing = set(keys).difference(memo)
+        if missing:
+            for i, key in enumerate(keys):
+                if key in missing:
+                    self(rows[i])
+                    missing.discard(key)
+                    if not missing:
+                        break
+        return list(map(memo.__getitem__, keys))
+
+    def __call__(self, row: Sequence[object]) -> tuple[str, str | None]:
+        """(status, no-push reason or None) of one row."""
+        person = (row[self._birth], row[self._sex])
+        age = self._ages.get(person, _UNSET)
+        if age is _UNSET:
+            age = self._ages[person] = age_reason_of(*person, self.day, self.limits)  # type: ignore[arg-type]
+        key = (age, *self._key(row))
+        found = self._memo.get(key)
+        if found is None:
+            laborer = Laborer(*row)  # type: ignore[arg-type]
+            status = verify(laborer, self.day, self.limits).status
+            found = self._memo[key] = (status, no_push_reason(laborer, self.day, self.limits))
+        return found
+
+
+_UNSET: Any = object()
+
+
 __all__ = [
     "REGISTERED_KINDS",
     "STATUSES",
@@ -93,6 +167,7 @@ __all__ = [
     "STATUS_OUT_OF_AGE",
     "STATUS_REGISTERED",
     "STATUS_TO_REGISTER",
+    "StatusAssessor",
     "Verification",
     "registration_kind",
     "verify",

@@ -3,14 +3,20 @@
 Keys (``{p}`` is the prefix, ``rg`` by default):
 
 - ``{p}:roster:people``       hash laborer_id → the record (JSON: the laborer, tier, status …)
-- ``{p}:roster:src``          hash laborer_id → digest of the row last imported (unchanged test)
-- ``{p}:roster:history:<id>`` list, one JSON entry per dated change; only ever appended to
+- a record starts with ``{"g":"<digest>"`` of the row last imported (the unchanged test reads
+  only that); earlier versions kept the digests in the hash ``{p}:roster:src``, still read
+- ``{p}:roster:history``      hash laborer_id → a JSON array of dated entries, one per change
+  after the person was created; only ever appended to
+- ``{p}:roster:events``       hash event id → the history entry of a person's creation by an
+  import, shared by everyone that import created with the same tier and status (the record's
+  ``"e"`` names it), so a 100,000-person import writes a handful of entries, not 100,000 (earlier versions kept a list per person at ``{p}:roster:history:<id>``;
+  :meth:`RosterStore.history` still reads it first)
 - ``{p}:roster:idx:<kind>:<value>`` sets of laborer_ids by district, township (code), village,
   tier and status; ``{p}:roster:names`` a sorted set of ``name\\0laborer_id`` for name prefixes
 - ``{p}:roster:version``      incremented by every write that changes a person
 
 Atomicity: an import is ONE MULTI/EXEC transaction (all-or-nothing): the records, the digests,
-one Lua call per chunk appending the history entries, the index changes and the version bump
+one Lua call per chunk writing the history entries, the index changes and the version bump
 are queued and applied together, so a reader never sees half an import. The transaction
 WATCHes the version key, so an action or import landing between our read of the old records
 and EXEC makes it retry on fresh data instead of overwriting it. ``--keep-valid`` writes the
@@ -26,14 +32,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import json
 import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+import orjson
 import redis
 
 from features.eligibility import AgeLimits, excluded_reason, is_working_age, no_push_reason
@@ -45,7 +51,7 @@ from features.laborer import TIERS, Laborer
 from features.roster import ROSTER_COLUMNS, RosterParse, parse_roster
 from features.tabular import RowError, is_digits, read_table
 from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
-from features.verification import REGISTERED_KINDS, verify
+from features.verification import REGISTERED_KINDS, StatusAssessor, verify
 
 _FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Laborer) if f.name != "extra")
 _GET_FIELDS = operator.attrgetter(*_FIELDS)
@@ -86,26 +92,39 @@ local function bulk(cmd, key, items)
   end
 end
 """
-# ARGV: prefix ("rg:roster:"), laborer_ids, records, digests ("" keeps the stored one), history
-# entries; each joined by \x1e.
+# ARGV: prefix ("rg:roster:"), laborer_ids, records, history entries, each joined by \x1e; then
+# one character per person: "n" for a person created by an import (the entry is a shared event
+# the record names: nothing to write per person), "a" to append the entry to the person's
+# history; then event ids and their entries, joined by \x1e ("" when none).
 _APPLY_PEOPLE = (
     _LUA_SPLIT
     + """
 local p = ARGV[1]
 local lids, recs = split(ARGV[2], '\\30'), split(ARGV[3], '\\30')
-local srcs, hist = split(ARGV[4], '\\30'), split(ARGV[5], '\\30')
-local people, digests = {}, {}
+local hist, kinds = split(ARGV[4], '\\30'), ARGV[5]
+local people, histories = {}, {}
 for i = 1, #lids do
-  people[#people + 1] = lids[i]
+  local lid = lids[i]
+  people[#people + 1] = lid
   people[#people + 1] = recs[i]
-  if srcs[i] ~= '' then
-    digests[#digests + 1] = lids[i]
-    digests[#digests + 1] = srcs[i]
+  if string.byte(kinds, i) == 97 then
+    local entries = '[' .. hist[i] .. ']'
+    local old = redis.call('HGET', p .. 'history', lid)
+    if old then entries = string.sub(old, 1, -2) .. ',' .. hist[i] .. ']' end
+    histories[#histories + 1] = lid
+    histories[#histories + 1] = entries
   end
-  redis.call('RPUSH', p .. 'history:' .. lids[i], hist[i])
+end
+if ARGV[6] ~= '' then
+  local ids, entries, events = split(ARGV[6], '\\30'), split(ARGV[7], '\\30'), {}
+  for i = 1, #ids do
+    events[#events + 1] = ids[i]
+    events[#events + 1] = entries[i]
+  end
+  bulk('HSET', p .. 'events', events)
 end
 bulk('HSET', p .. 'people', people)
-bulk('HSET', p .. 'src', digests)
+bulk('HSET', p .. 'history', histories)
 return #lids
 """
 )
@@ -143,6 +162,27 @@ for i = 1, #fields do
   if not values[i] then values[i] = '' end
 end
 return table.concat(values, '\\30')
+"""
+)
+# KEYS: the people hash and the digests hash of earlier versions; ARGV[1] laborer_ids joined by
+# \x1e → the digest of each one's last imported row, joined by \x1e ("" if none).
+_DIGESTS = (
+    _LUA_SPLIT
+    + """
+local lids = split(ARGV[1], '\\30')
+local recs = redis.call('HMGET', KEYS[1], unpack(lids))
+local out = {}
+for i = 1, #lids do
+  local r = recs[i]
+  if not r then
+    out[i] = ''
+  elseif string.sub(r, 1, 6) == '{"g":"' then
+    out[i] = string.sub(r, 7, 22)
+  else
+    out[i] = redis.call('HGET', KEYS[2], lids[i]) or ''
+  end
+end
+return table.concat(out, '\\30')
 """
 )
 # KEYS: the version key and the people hash → {version, every record joined by \x1e}.
@@ -223,14 +263,6 @@ class ImportOutcome:
         }
 
 
-def _laborer_values(laborer: Laborer, *, lists: bool = True) -> list[Any]:
-    values = list(_GET_FIELDS(laborer))
-    values[_BIRTH] = values[_BIRTH].isoformat()
-    if lists:
-        _as_lists(values)
-    return values
-
-
 def _as_lists(values: list[Any]) -> list[Any]:
     """Tuple fields as lists, as JSON gives them back, so that values compare equal."""
     for i in _TUPLES:
@@ -246,16 +278,10 @@ def _laborer_from(values: list[Any]) -> Laborer:
     return Laborer(*values)
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
-# One encoder for every record: json.dumps with options builds a new encoder on each call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def _dumps(obj: Any) -> str:
-    return _ENCODE(obj)
+    """Compact JSON text, non-ASCII kept as is (the same bytes as ``json.dumps`` with
+    ``ensure_ascii=False`` and no spaces, which earlier versions stored)."""
+    return orjson.dumps(obj).decode("utf-8")
 
 
 def _by_id(record: LaborerRecord) -> str:
@@ -263,7 +289,7 @@ def _by_id(record: LaborerRecord) -> str:
 
 
 def _record_from(raw: bytes | str) -> LaborerRecord:
-    data = json.loads(raw)
+    data = orjson.loads(raw)
     return LaborerRecord(
         laborer=_laborer_from(data["l"]),
         tier=data["t"],
@@ -303,13 +329,15 @@ class RosterStore:
         self.src_key = f"{prefix}:roster:src"
         self.version_key = f"{prefix}:roster:version"
         self.names_key = f"{prefix}:roster:names"
+        self.histories_key = f"{prefix}:roster:history"
+        self.events_key = f"{prefix}:roster:events"
         self._cache: tuple[int, list[LaborerRecord]] | None = None
         self._parsed: dict[tuple[str, int, int], LaborerRecord] = {}
 
     # -- keys and indexes ------------------------------------------------------------------
 
     def history_key(self, laborer_id: str) -> str:
-        """The list of dated history entries of one person."""
+        """The list of dated history entries one person had in earlier versions (read only)."""
         return f"{self.prefix}:roster:history:{laborer_id}"
 
     def index_key(self, kind: str, value: str) -> str:
@@ -354,7 +382,7 @@ class RosterStore:
         gc.disable()  # 100,000 new objects: the cyclic collector would only slow this down
         try:
             for text in texts:
-                key = (text[7:23], len(text), hash(text))  # text[7:23]: the laborer_id
+                key = (text[7:23], len(text), hash(text))
                 record = known.get(key)
                 parsed[key] = record if record is not None else _record_from(text)
             records = sorted(parsed.values(), key=_by_id)
@@ -367,7 +395,18 @@ class RosterStore:
 
     def history(self, laborer_id: str) -> list[dict[str, Any]]:
         """One person's dated history, oldest first."""
-        return [json.loads(e) for e in self.redis.lrange(self.history_key(laborer_id), 0, -1)]
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self.people_key, laborer_id)
+            pipe.lrange(self.history_key(laborer_id), 0, -1)  # kept by earlier versions
+            pipe.hget(self.histories_key, laborer_id)
+            record, legacy, joined = pipe.execute()
+        entries = [orjson.loads(e) for e in legacy]
+        event = orjson.loads(record).get("e") if record else None
+        if event:
+            created = self.redis.hget(self.events_key, event)
+            if created:
+                entries.append(orjson.loads(created))
+        return entries + (orjson.loads(joined) if joined else [])
 
     def search(
         self,
@@ -435,68 +474,107 @@ class RosterStore:
         source: str = "",
     ) -> ImportSummary:
         """Create or update these people in one transaction; unchanged rows are not touched."""
-        news = [_laborer_values(lab, lists=False) for lab in laborers]
-        texts = [_dumps(v) for v in news]
-        digests = [_digest(t) for t in texts]
-        lids = [lab.laborer_id for lab in laborers]
+        return self.import_rows(
+            [_GET_FIELDS(lab) for lab in laborers],
+            day=day,
+            limits=limits,
+            rules=rules,
+            actor=actor,
+            source=source,
+        )
+
+    def import_rows(
+        self,
+        rows: Sequence[Sequence[Any]],
+        *,
+        day: dt.date,
+        limits: AgeLimits,
+        rules: TierRules,
+        actor: str = "import",
+        source: str = "",
+    ) -> ImportSummary:
+        """:meth:`import_laborers` for rows of ``Laborer`` field values (as parsing gives them)."""
+        dumps, blake2b = orjson.dumps, hashlib.blake2b
+        texts = [dumps(r) for r in rows]
+        digests = [blake2b(t, digest_size=8).hexdigest() for t in texts]
+        lids = [r[0] for r in rows]
+        if len(set(lids)) != len(lids):
+            raise ValueError("the same laborer_id twice in one import")
         now = dt.datetime.now().isoformat(timespec="seconds")
-        tier_of = TierAssessor(day, rules)
         head = _dumps({"day": day.isoformat(), "at": now, "actor": actor, "source": source})[:-1]
         client = _patient(self.redis)
         try:
-            return self._import(
-                client, laborers, news, texts, digests, lids, day, limits, tier_of, head
-            )
+            for _ in range(5):
+                try:
+                    return self._import(
+                        client, rows, texts, digests, lids, day, limits, rules, head
+                    )
+                except redis.WatchError:
+                    continue
         finally:
             client.connection_pool.disconnect()
+        raise RosterError("名册正在被其他操作修改，请稍后重试导入")
 
     def _import(
         self,
         client: redis.Redis,
-        laborers: Sequence[Laborer],
-        news: list[list[Any]],
-        texts: list[str],
+        rows: Sequence[Sequence[Any]],
+        texts: list[bytes],
         digests: list[str],
         lids: list[str],
         day: dt.date,
         limits: AgeLimits,
-        tier_of: Callable[[Laborer], TierAssessment],
+        rules: TierRules,
         head: str,
     ) -> ImportSummary:
-        for _ in range(5):
-            with client.pipeline() as pipe:
-                try:
-                    pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
-                    old_src = self._hmget_joined(pipe, self.src_key, lids)
-                    changed = [i for i, d in enumerate(digests) if old_src[i] != d]
-                    stale = [lids[i] for i in changed if old_src[i]]
-                    old_records = {
-                        lid: json.loads(raw)
-                        for lid, raw in zip(
-                            stale, self._hmget_joined(pipe, self.people_key, stale), strict=True
-                        )
-                        if raw
-                    }
-                    plan = _WritePlan(self)
-                    created = updated = 0
-                    for i in changed:
-                        old = old_records.get(lids[i])
-                        if old is None:
-                            created += 1
-                            plan.create(texts[i], laborers[i], day, limits, tier_of, head)
-                        else:
-                            updated += 1
-                            plan.update(old, news[i], day, limits, tier_of, head)
-                        plan.srcs.append(digests[i])
-                    pipe.multi()
-                    if changed:
-                        plan.queue(pipe)
-                        pipe.incr(self.version_key)
-                    pipe.execute()
-                except redis.WatchError:
-                    continue
-            return ImportSummary(created, updated, len(laborers) - created - updated, 0)
-        raise RosterError("名册正在被其他操作修改，请稍后重试导入")
+        with client.pipeline() as pipe:
+            pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
+            version = int(pipe.get(self.version_key) or 0)
+            old_src = self._digests(pipe, lids)
+            changed = [i for i, d in enumerate(digests) if old_src[i] != d]
+            stale = [lids[i] for i in changed if old_src[i]]
+            old_records = {
+                lid: orjson.loads(raw)
+                for lid, raw in zip(
+                    stale, self._hmget_joined(pipe, self.people_key, stale), strict=True
+                )
+                if raw
+            }
+            plan = _WritePlan(self)
+            tier_of = TierAssessor(day, rules)
+            created = [i for i in changed if lids[i] not in old_records]
+            plan.create(
+                [rows[i] for i in created],
+                [texts[i] for i in created],
+                [digests[i] for i in created],
+                f"{version + 1}.",
+                day,
+                StatusAssessor(day, limits),
+                tier_of,
+                head,
+            )
+            for i in changed:
+                old = old_records.get(lids[i])
+                if old is not None:
+                    plan.update(
+                        old, _as_lists(list(rows[i])), digests[i], day, limits, tier_of, head
+                    )
+            pipe.multi()
+            if changed:
+                plan.queue(pipe)
+                pipe.incr(self.version_key)
+            pipe.execute()
+        updated = len(changed) - len(created)
+        return ImportSummary(len(created), updated, len(rows) - len(changed), 0)
+
+    def _digests(self, client: Any, lids: list[str]) -> list[str]:
+        """The digest of each person's last imported row ("" for people not on the roster)."""
+        out: list[str] = []
+        for i in range(0, len(lids), _CHUNK):
+            chunk = lids[i : i + _CHUNK]
+            raw = client.eval(_DIGESTS, 2, self.people_key, self.src_key, _SEP.join(chunk))
+            out.extend(raw.decode("utf-8").split(_SEP))
+        return out
 
     def _hmget_joined(self, client: Any, key: str, fields: list[str]) -> list[str]:
         """HMGET of many fields through Lua, one joined reply per chunk ("" where absent)."""
@@ -529,7 +607,7 @@ class RosterStore:
                     raw = pipe.hget(self.people_key, laborer_id)
                     if raw is None:
                         raise RosterError("名册中没有此人：请核对人员编号或公民身份号码")
-                    old = json.loads(raw)
+                    old = orjson.loads(raw)
                     current = _laborer_from(old["l"])
                     new = change(dict(old), current)
                     lab_values = new["l"]
@@ -548,7 +626,7 @@ class RosterStore:
                         "tier": new["t"],
                     }
                     plan = _WritePlan(self)
-                    plan.add_person(laborer_id, _dumps(new), "", _dumps(history), new, old)
+                    plan.add_person(laborer_id, _dumps(new), _dumps(history), new, old)
                     pipe.multi()
                     plan.queue(pipe)
                     pipe.incr(self.version_key)
@@ -764,15 +842,14 @@ class _WritePlan:
     def __init__(self, store: RosterStore) -> None:
         self.store = store
         self.lids: list[str] = []
-        self.recs: list[str] = []
-        self.srcs: list[str] = []
+        self.recs: list[bytes] = []
         self.hist: list[str] = []
+        self.events: dict[str, str] = {}  # event id → the creation entry it stands for
+        self.kinds: list[str] = []  # "n" a new person, "a" an entry appended to a history
         self.add: defaultdict[str, list[str]] = defaultdict(list)
         self.remove: defaultdict[str, list[str]] = defaultdict(list)
         self.names_add: list[str] = []
         self.names_remove: list[str] = []
-        self._tails: dict[tuple[int, str], str] = {}  # the end of a new record, by tier and status
-        self._keep: list[TierAssessment] = []
         p = f"{store.prefix}:roster:idx:"
         self._district, self._township = f"{p}district:", f"{p}township:"
         self._village, self._tier, self._status = f"{p}village:", f"{p}tier:", f"{p}status:"
@@ -808,70 +885,91 @@ class _WritePlan:
             self.names_add.append(f"{name}\0{lid}")
 
     def add_person(
-        self,
-        lid: str,
-        rec_json: str,
-        src: str,
-        history: str,
-        new: dict[str, Any],
-        old: dict[str, Any] | None,
+        self, lid: str, rec_json: str, history: str, new: dict[str, Any], old: dict[str, Any]
     ) -> None:
-        """One person's record, digest ("" keeps the stored one), history entry and indexes."""
+        """One known person's new record, the entry appended to their history, and indexes."""
         self.lids.append(lid)
-        self.recs.append(rec_json)
-        self.srcs.append(src)
+        self.recs.append(rec_json.encode("utf-8"))
         self.hist.append(history)
+        self.kinds.append("a")
         self.index(lid, new, old)
 
     def create(
         self,
-        text: str,
-        laborer: Laborer,
+        rows: Sequence[Sequence[Any]],
+        texts: Sequence[bytes],
+        digests: Sequence[str],
+        event_prefix: str,
         day: dt.date,
-        limits: AgeLimits,
-        tier_of: Callable[[Laborer], TierAssessment],
+        status_of: StatusAssessor,
+        tier_of: TierAssessor,
         head: str,
     ) -> None:
-        """A new person: record, indexes and the first history entry (digest added by caller)."""
-        status = verify(laborer, day, limits).status
-        tier = tier_of(laborer)
-        tail = self._tails.get((id(tier), status))
-        if tail is None:
-            meta = {
-                "h": 1,
-                "tc": tier.tier,
-                "t": tier.tier,
-                "tr": tier.reasons,
-                "s": status,
-                "d": day.isoformat(),
-            }
-            tail = self._tails[(id(tier), status)] = "," + _dumps(meta)[1:]
-            self._keep.append(tier)  # the id above stays this object's while the plan lives
-        lid = laborer.laborer_id
-        self.lids.append(lid)
-        self.recs.append('{"l":' + text + tail)
-        self.hist.append(f'{head},"action":"import","status":"{status}","tier":"{tier.tier}"}}')
-        code = laborer.township_code
-        village = _clean(laborer.village)
+        """New people: records, indexes and first history entries, column by column.
+
+        A record is the row's JSON and a tail that depends only on the tier assessment and the
+        status, so the few distinct tails (and history entries) are built once and shared.
+        """
+        if not rows:
+            return
+        statuses = [status for status, _ in status_of.rows(rows)]
+        tiers = tier_of.rows(rows)
+        tails: dict[tuple[int, str], tuple[bytes, bytes]] = {}
+        recs = self.recs
+        iso = day.isoformat()
+        for text, digest, tier, status in zip(texts, digests, tiers, statuses, strict=True):
+            tail = tails.get((id(tier), status))
+            if tail is None:
+                event = f"{event_prefix}{len(tails)}"
+                meta = {
+                    "h": 1,
+                    "tc": tier.tier,
+                    "t": tier.tier,
+                    "tr": tier.reasons,
+                    "s": status,
+                    "d": iso,
+                }
+                self.events[event] = (
+                    f'{head},"action":"import","status":"{status}","tier":"{tier.tier}"}}'
+                )
+                tail = tails[(id(tier), status)] = (
+                    f'","e":"{event}","l":'.encode(),
+                    b"," + orjson.dumps(meta)[1:],
+                )
+            recs.append(b'{"g":"' + digest.encode() + tail[0] + text + tail[1])
+        self.hist.extend([""] * len(rows))
+        lids = [r[0] for r in rows]
+        self.lids.extend(lids)
+        self.kinds.extend("n" * len(rows))
         add = self.add
-        add[self._district + laborer.district].append(lid)
-        add[self._township + code].append(lid)
-        add[f"{self._village}{code}:{village}"].append(lid)
-        add[self._tier + tier.tier].append(lid)
-        add[self._status + status].append(lid)
-        self.names_add.append(f"{_clean(laborer.name)}\0{lid}")
+        codes = [r[_TOWNSHIP_CODE] for r in rows]
+        columns = (
+            [self._district + r[_DISTRICT] for r in rows],
+            [self._township + c for c in codes],
+            [f"{self._village}{c}:{_clean(r[_VILLAGE])}" for c, r in zip(codes, rows, strict=True)],
+            [self._tier + t.tier for t in tiers],
+            [self._status + s for s in statuses],
+        )
+        for keys in columns:
+            for key, lid in zip(keys, lids, strict=True):
+                add[key].append(lid)
+        self.names_add.extend(
+            f"{_clean(r[_NAME])}\0{lid}" for r, lid in zip(rows, lids, strict=True)
+        )
 
     def update(
         self,
         old: dict[str, Any],
         values: list[Any],
+        digest: str,
         day: dt.date,
         limits: AgeLimits,
-        tier_of: Callable[[Laborer], TierAssessment],
+        tier_of: TierAssessor,
         head: str,
     ) -> None:
         """A known person whose row changed: three-way merge, record, indexes, history."""
-        values = _as_lists(list(values))
+        if isinstance(values[_BIRTH], dt.date):
+            values[_BIRTH] = values[_BIRTH].isoformat()
         current = old["l"]
         base = old.get("b", current)
         merged = [n if n != b else c for n, b, c in zip(values, base, current, strict=True)]
@@ -880,7 +978,7 @@ class _WritePlan:
             for name, m, c in zip(_FIELDS, merged, current, strict=True)
             if m != c
         ]
-        rec = {k: v for k, v in old.items() if k != "b"}
+        rec = {"g": digest, **{k: v for k, v in old.items() if k not in ("b", "g")}}
         rec["l"] = merged
         if merged != values:
             rec["b"] = values
@@ -891,21 +989,24 @@ class _WritePlan:
             f'{head},"action":"reimport","changes":{_dumps(changes)},'
             f'"status":"{rec["s"]}","tier":"{rec["t"]}"}}'
         )
-        self.lids.append(laborer.laborer_id)
-        self.recs.append(_dumps(rec))
-        self.hist.append(history)
-        self.index(laborer.laborer_id, rec, old)
+        self.add_person(laborer.laborer_id, _dumps(rec), history, rec, old)
 
     def queue(self, pipe: Any) -> None:
         """Queue the apply scripts, chunk by chunk, on a pipeline already in MULTI."""
         prefix = f"{self.store.prefix}:roster:"
+        sep = _SEP.encode()
         for i in range(0, len(self.lids), _CHUNK):
             part = slice(i, i + _CHUNK)
             pipe.eval(
                 _APPLY_PEOPLE,
                 0,
                 prefix,
-                *(_SEP.join(c[part]) for c in (self.lids, self.recs, self.srcs, self.hist)),
+                _SEP.join(self.lids[part]),
+                sep.join(self.recs[part]),
+                _SEP.join(self.hist[part]),
+                "".join(self.kinds[part]),
+                _SEP.join(self.events) if i == 0 else "",
+                _SEP.join(self.events.values()) if i == 0 else "",
             )
         names = self.store.names_key
         ops: list[tuple[str, str, list[str]]] = [
@@ -948,13 +1049,13 @@ def import_roster_file(
         except TableError as exc:
             return ImportOutcome(False, ImportSummary(), [RowError(1, "", "", str(exc))], {})
         rejected = parsed.rejected_rows
-        if (parsed.errors and not keep_valid) or not parsed.laborers:
+        if (parsed.errors and not keep_valid) or not parsed.values:
             summary = ImportSummary(rejected=rejected)
             return ImportOutcome(False, summary, parsed.errors, {})
-        summary = store.import_laborers(
-            parsed.laborers, day=as_of, limits=limits, rules=rules, actor=actor, source=filename
+        summary = store.import_rows(
+            parsed.values, day=as_of, limits=limits, rules=rules, actor=actor, source=filename
         )
-        flagged = _flagged(parsed.laborers, as_of, limits)
+        flagged = flagged_counts(parsed.values, as_of, limits)
         return ImportOutcome(
             True,
             ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
@@ -979,13 +1080,14 @@ def _read_and_parse(
     return parse_roster(table, secret=secret, as_of=as_of, limits=limits, gazetteer=gazetteer)
 
 
-def _flagged(laborers: Iterable[Laborer], day: dt.date, limits: AgeLimits) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for lab in laborers:
-        reason = no_push_reason(lab, day, limits)
-        if reason is not None:
-            counts[reason] = counts.get(reason, 0) + 1
-    return counts
+def flagged_counts(
+    rows: Iterable[Sequence[Any]], day: dt.date, limits: AgeLimits
+) -> dict[str, int]:
+    """People who need no pushes, by reason (outside working age, excluded, employed …)."""
+    status_of = StatusAssessor(day, limits)
+    counts = Counter(reason for _, reason in status_of.rows(list(rows)))
+    counts.pop(None, None)
+    return dict(counts)  # type: ignore[arg-type]
 
 
 def profile_json(
@@ -1042,6 +1144,7 @@ __all__ = [
     "LaborerRecord",
     "RosterError",
     "RosterStore",
+    "flagged_counts",
     "import_roster_file",
     "profile_json",
 ]

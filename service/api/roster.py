@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from features.gazetteer import load_gazetteer
+from features.laborer import FIELD_AT
 from features.roster import parse_roster
 from features.stats import STATS_COLUMNS, roster_stats, stats_table
 from features.tabular import RowError, read_table
@@ -22,7 +23,7 @@ from service.api.uploads import read_upload
 from service.deps import DistrictCaller, StatsReader, TodayDep
 from service.keys import Principal
 from service.problems import Problem, forbidden
-from service.roster_store import RosterStore, _flagged
+from service.roster_store import RosterStore, flagged_counts
 from service.xlsx import rows_to_xlsx
 
 router = APIRouter(tags=["roster"])
@@ -47,13 +48,13 @@ def _import(
     )
     errors = list(parsed.errors)
     laborers = []
-    for row, laborer in zip(parsed.rows, parsed.laborers, strict=True):
-        if laborer.district != caller.district:
-            errors.append(
-                RowError(row, "区", laborer.district, f"只能导入本区（{caller.district}）的人员")
-            )
+    district_at = FIELD_AT["district"]
+    for row, values in zip(parsed.rows, parsed.values, strict=True):
+        district = str(values[district_at])
+        if district != caller.district:
+            errors.append(RowError(row, "区", district, f"只能导入本区（{caller.district}）的人员"))
         else:
-            laborers.append(laborer)
+            laborers.append(values)
     errors.sort(key=lambda e: e.row)
     rejected = len({e.row for e in errors if e.row > 1})
     if errors and (not keep_valid or not laborers):
@@ -66,7 +67,7 @@ def _import(
             rejected=rejected,
         )
     if dry_run:
-        known = store.redis.hmget(store.people_key, [lab.laborer_id for lab in laborers])
+        known = store.redis.hmget(store.people_key, [str(values[0]) for values in laborers])
         existing = sum(1 for k in known if k is not None)
         return {
             "dry_run": True,
@@ -75,10 +76,10 @@ def _import(
             "new": len(laborers) - existing,
             "existing": existing,
             "rejected": rejected,
-            "flagged": _flagged(laborers, as_of, state.limits),
+            "flagged": flagged_counts(laborers, as_of, state.limits),
             "errors": [e.as_dict() for e in errors],
         }
-    summary = store.import_laborers(
+    summary = store.import_rows(
         laborers,
         day=as_of,
         limits=state.limits,
@@ -93,7 +94,7 @@ def _import(
         "updated": summary.updated,
         "unchanged": summary.unchanged,
         "rejected": rejected,
-        "flagged": _flagged(laborers, as_of, state.limits),
+        "flagged": flagged_counts(laborers, as_of, state.limits),
         "errors": [e.as_dict() for e in errors],
     }
 

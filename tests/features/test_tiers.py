@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from features.tiers import TierAssessor, assess_tier, load_tier_rules, parse_tier_rules
+from features.laborer import LABORER_FIELDS
 from tests.factories import make_laborer
 
 DAY = dt.date(2026, 11, 1)
@@ -117,3 +118,8 @@ def test_the_memoised_assessor_agrees_with_assess_tier_on_many_profiles(table: s
     ]
     for person in people:
         assert assessor(person) == assess_tier(person, DAY, rules)
+    # The column-by-column path of an import gives the same answers, from rows of values.
+    rows = [tuple(getattr(p, name) for name in LABORER_FIELDS) for p in people]
+    fresh = TierAssessor(DAY, rules)
+    assert fresh.rows(rows) == [assess_tier(p, DAY, rules) for p in people]
+    assert fresh.rows([]) == []

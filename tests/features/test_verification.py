@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from features.eligibility import AgeLimits
-from features.verification import verify
+from features.eligibility import AgeLimits, no_push_reason
+from features.laborer import LABORER_FIELDS
+from features.verification import STATUSES, StatusAssessor, verify
 from tests.factories import make_laborer
 
 DAY = dt.date(2026, 11, 1)
@@ -56,3 +57,36 @@ def test_employed_excluded_and_out_of_age_people_get_their_own_status() -> None:
     old = verify(make_laborer(age=61), DAY, LIMITS)
     assert (old.status, old.note) == ("非劳动年龄", "超过劳动年龄")
     assert not old.difficulty_candidate
+
+
+def test_the_bulk_status_of_rows_agrees_with_verify_person_by_person() -> None:
+    limits = AgeLimits()
+    people = [
+        make_laborer(
+            birth_date=birth,
+            male=male,
+            exclusion=exclusion,
+            employment=employment,
+            registration=registration,
+            wants_job=wants_job,
+            hukou=hukou,
+        )
+        for birth in (
+            dt.date(2010, 11, 2),
+            dt.date(2010, 11, 1),
+            dt.date(1976, 11, 2),
+            dt.date(1966, 1, 5),
+        )
+        for male in (True, False)
+        for exclusion in (None, "在校学生", "本年度高校毕业生")
+        for employment in ("已就业", "务农", "无业")
+        for registration in ("未登记", "失业登记")
+        for wants_job in (True, False)
+        for hukou in ("农业", "非农业")
+    ]
+    rows = [tuple(getattr(p, name) for name in LABORER_FIELDS) for p in people]
+    found = StatusAssessor(DAY, limits).rows(rows)
+    expected = [(verify(p, DAY, limits).status, no_push_reason(p, DAY, limits)) for p in people]
+    assert found == expected
+    # Both sides of the working-age boundary are in the sample, and every status occurs.
+    assert {status for status, _ in found} == set(STATUSES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import orjson
 import pytest
 import redis
 
@@ -295,3 +296,29 @@ def test_the_profile_masks_the_id_number_and_phone_unless_asked(
     assert profile_json(rec, AS_OF, LIMITS, full_id=True)["id_number"] == ZHANG
     assert masked["age"] == 48
     assert masked["working_age"] is True
+
+
+def test_a_roster_stored_by_an_earlier_version_keeps_its_history_and_digests(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "r.csv", three_people())
+    load(roster, path)
+    # Rewrite the store as earlier versions kept it: the digest of the imported row in its own
+    # hash, one history list per person, records without the digest and the event id.
+    r = roster.redis
+    for raw_lid, raw in r.hgetall(roster.people_key).items():
+        record = orjson.loads(raw)
+        digest, event = record.pop("g"), record.pop("e")
+        r.hset(roster.src_key, raw_lid, digest)
+        r.rpush(roster.history_key(raw_lid.decode()), r.hget(roster.events_key, event))
+        r.hset(roster.people_key, raw_lid, orjson.dumps(record))
+    r.delete(roster.events_key)
+    assert [e["action"] for e in roster.history(lid(ZHANG))] == ["import"]
+
+    again = load(roster, path)
+    assert (again.summary.created, again.summary.updated, again.summary.unchanged) == (0, 0, 3)
+    roster.record_status_change(
+        lid(ZHANG), status="已就业", reason="本地企业录用", actor="counselor", day=AS_OF
+    )
+    assert [e["action"] for e in roster.history(lid(ZHANG))] == ["import", "status"]
+    assert roster.get(lid(ZHANG)).history_len == 2  # type: ignore[union-attr]
