@@ -34,9 +34,11 @@ import scipy.sparse as sp
 from catalogue.agreements import directed_reach
 from catalogue.controls import EmployerControl, control_for
 from catalogue.models import DIRECTED, HOME_BASED, POST_KINDS, PUBLIC_WELFARE, Agreement, Post
+from features import titles as title_model
 from features.commute import Places, places_of
 from features.gazetteer import Gazetteer, load_gazetteer
 from features.skills import TextVectorizer, certificates_in, profile_text
+from features.titles import TitleMatch
 from matcher.errors import IndexMismatchError
 from matcher.signals import (
     NEAR_HOME_MINUTES,
@@ -51,6 +53,42 @@ from matcher.signals import (
 NO_MIN_AGE = 0
 NO_MAX_AGE = 200
 NEVER_CLOSES = dt.date.max.toordinal()
+# A title's occupation (features.titles) joins the lexicon's when the model is at least this
+# sure of it: below, its guesses for titles such as "操作工" are noise.
+TITLE_MIN_SCORE = 0.5
+NO_TITLE = TitleMatch("", "", 0, 0.0)
+_TITLE_MEMO: dict[str, TitleMatch] = {}
+_TITLE_MEMO_SIZE = 200_000
+
+
+def forget_titles() -> None:
+    """Forget the titles normalised so far (a benchmark measures a build from scratch)."""
+    _TITLE_MEMO.clear()
+
+
+def title_matches(titles: Sequence[str]) -> list[TitleMatch]:
+    """The occupation of each title (:func:`features.titles.normalize_title`).
+
+    Each distinct title is normalised once per process: titles repeat within a catalogue and
+    across its versions, so a rebuild normalises only the titles it has not seen.
+    """
+    known: dict[str, TitleMatch] = {}
+    new: list[str] = []
+    for title in dict.fromkeys(titles):
+        found = _TITLE_MEMO.get(title)
+        if found is None:
+            new.append(title)
+        else:
+            known[title] = found
+    if new:
+        batch = getattr(title_model, "normalize_titles", None)
+        matched = batch(new) if batch is not None else [title_model.normalize_title(t) for t in new]
+        fresh = dict(zip(new, matched, strict=True))
+        known.update(fresh)
+        if len(_TITLE_MEMO) + len(fresh) > _TITLE_MEMO_SIZE:
+            _TITLE_MEMO.clear()
+        _TITLE_MEMO.update(fresh)
+    return [known[t] for t in titles]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +209,7 @@ class PostIndex:
     post_skills: sp.csr_matrix
     skill_posts: sp.csr_matrix  # (S, m): the posts naming each lexicon skill
     post_skill_sets: tuple[frozenset[str], ...]
+    post_titles: tuple[TitleMatch, ...]  # the occupation of each title (NO_TITLE when not asked)
     text: TextSpace
     text_t: sp.csr_matrix
     text_rows: sp.csr_matrix
@@ -253,8 +292,11 @@ class PostIndex:
         today: dt.date,
         version: int = 0,
         gazetteer: Gazetteer | None = None,
+        titles: bool = True,
     ) -> PostIndex:
-        """Index ``posts`` (any order) with the agreements and employer controls of ``today``."""
+        """Index ``posts`` (any order) with the agreements and employer controls of ``today``;
+        with ``titles``, each title's occupation (:func:`features.titles.normalize_title`) joins
+        the lexicon's occupations of the post when the model is sure enough of it."""
         gaz = gazetteer or load_gazetteer()
         places = places_of(gaz)
         ordered = tuple(sorted(posts, key=lambda p: p.post_id))
@@ -308,7 +350,8 @@ class PostIndex:
                 for c in names:
                     bits |= 1 << cert_col[c]
                 cert_bits[i] = bits
-        post_skills, skill_sets, text_space, text_t = _text(ordered)
+        matched = title_matches([p.title for p in ordered]) if titles else [NO_TITLE] * m
+        post_skills, skill_sets, text_space, text_t = _text(ordered, matched)
         return cls(
             posts=ordered,
             version=version,
@@ -344,6 +387,7 @@ class PostIndex:
             post_skills=post_skills,
             skill_posts=sp.csr_matrix(post_skills.T),
             post_skill_sets=skill_sets,
+            post_titles=tuple(matched),
             text=text_space,
             text_t=text_t,
             text_rows=sp.csr_matrix(text_t.T, dtype=np.float32),
@@ -390,14 +434,20 @@ def _reach(
 
 
 def _text(
-    posts: Sequence[Post],
+    posts: Sequence[Post], matched: Sequence[TitleMatch]
 ) -> tuple[sp.csr_matrix, tuple[frozenset[str], ...], TextSpace, sp.csr_matrix]:
-    """The post side of the text signal: lexicon skills, occupations and TF-IDF."""
+    """The post side of the text signal: lexicon skills, occupations (the lexicon's and the
+    title's) and TF-IDF."""
     texts = [post_text(p) for p in posts]
     profiles = [profile_text(t) for t in texts]
     skill_sets = tuple(frozenset(pr.skills) for pr in profiles)
     skills = {s: i for i, s in enumerate(sorted(set().union(*skill_sets)))} if posts else {}
-    occ = [occupation_keys(pr.occupations) for pr in profiles]
+    occ = [
+        occupation_keys(
+            pr.occupations | {t.code} if t.code and t.score >= TITLE_MIN_SCORE else pr.occupations
+        )
+        for pr, t in zip(profiles, matched, strict=True)
+    ]
     fine = {c: i for i, c in enumerate(sorted({c for f, _ in occ for c in f}))}
     small = {c: i for i, c in enumerate(sorted({c for _, s in occ for c in s}))}
     m = len(posts)
@@ -442,4 +492,15 @@ def _text(
     return post_skills, skill_sets, space, sp.csr_matrix(features.T, dtype=np.float32)
 
 
-__all__ = ["NEVER_CLOSES", "NO_MAX_AGE", "NO_MIN_AGE", "PostIndex", "TextSpace", "post_text"]
+__all__ = [
+    "NEVER_CLOSES",
+    "NO_MAX_AGE",
+    "NO_MIN_AGE",
+    "NO_TITLE",
+    "TITLE_MIN_SCORE",
+    "PostIndex",
+    "TextSpace",
+    "forget_titles",
+    "post_text",
+    "title_matches",
+]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,7 +21,7 @@ from features.skills import training_for
 from matcher.index import PostIndex
 from matcher.person import Seeker, seeker_arrays, seeker_of, text_row
 from matcher.rules import RULES, missing_certificates, person_rules
-from matcher.score import TextRow, accumulate_row, score_row, top_k_row
+from matcher.score import TextRow, accumulate_row, score_rows, top_k_row
 from matcher.signals import LODGING_FLOOR, NEAR_HOME_MINUTES, TRAITS, kind_tables
 from matcher.weights import DEFAULT_WEIGHTS, Weights
 
@@ -167,7 +167,7 @@ def _kind_rows(traits: tuple[bool, ...]) -> tuple[npt.NDArray[np.float32], npt.N
 
 
 def signals_for(
-    seeker: Seeker, index: PostIndex, rows: npt.NDArray[np.int32]
+    seeker: Seeker, index: PostIndex, rows: npt.NDArray[np.integer]
 ) -> list[dict[str, float]]:
     """Each soft signal (in [0, 1]) of the seeker for the given post rows."""
     if len(rows) == 0:
@@ -225,30 +225,34 @@ def refer(
         for post_id in exclude:
             if index.has(post_id):
                 ok[index.row_of(post_id)] = False
-    raw = accumulate_row(text_row(seeker, index, weights), index)
-    fits = raw > 0  # some skill or desired-job match: what a certificate near miss needs
-    raw = score_row(raw, index, seeker.origin, seeker.accepts_lodging, seeker.traits, weights)
-    chosen = top_k_row(raw, ok, k)
+    text = accumulate_row(text_row(seeker, index, weights), index)
+    # Only the eligible posts are scored, and the few near misses: the score of each post is
+    # computed on its own, so these are the entries of score_all's row to the last bit.
+    eligible = np.flatnonzero(ok)
+    scores = score_rows(text, index, eligible, seeker, weights)
+    top = top_k_row(scores, np.ones(len(eligible), dtype=bool), k)
+    chosen = eligible[top]
     signals = signals_for(seeker, index, chosen)
-    scores = raw[chosen].tolist()
+    values = scores[top].tolist()
     referrals = [
         Referral(
             post_id=index.posts[r].post_id,
-            score=scores[i],
+            score=values[i],
             reasons=reasons_for(seeker, index, r),
             signals=signals[i],
         )
         for i, r in enumerate(chosen.tolist())
     ]
-    shown = np.zeros(len(index), dtype=bool)
-    shown[chosen] = True
-    masks_cert = rules.masks["certificate"]
+    outside = ok.copy()
+    outside[chosen] = False
+    # a certificate near miss fits the person (some skill or desired-job match: text > 0)
+    short = np.flatnonzero(rules.others & ~rules.masks["certificate"])
     misses = _near_misses(
         seeker,
         index,
-        raw=raw,
-        certificate_rows=rules.one_short(np.flatnonzero(rules.others & ~masks_cert & fits)),
-        ok=ok & ~shown,
+        score=lambda rows: score_rows(text, index, rows, seeker, weights),
+        certificate_rows=rules.one_short(short[text[short] > 0]),
+        ok=outside,
         k=near_miss_k,
     )
     why = None
@@ -283,10 +287,11 @@ def near_misses(
     one_short = np.asarray(missing).reshape(-1) == 1
     outside = np.asarray(ok).reshape(-1).copy()
     outside[list(shown)] = False
+    flat = np.asarray(raw).reshape(-1)
     return _near_misses(
         seeker,
         index,
-        raw=np.asarray(raw).reshape(-1),
+        score=lambda rows: flat[rows],
         certificate_rows=np.flatnonzero(others & one_short & (np.asarray(fit).reshape(-1) > 0)),
         ok=outside,
         k=k,
@@ -300,7 +305,7 @@ def _near_misses(
     seeker: Seeker,
     index: PostIndex,
     *,
-    raw: npt.NDArray[np.float32],
+    score: Callable[[npt.NDArray[np.intp]], npt.NDArray[np.float32]],
     certificate_rows: npt.NDArray[np.intp],
     ok: npt.NDArray[np.bool_],
     k: int,
@@ -326,17 +331,16 @@ def _near_misses(
     rows = np.concatenate(candidates)
     if len(rows) == 0:
         return []
-    values = raw[rows]
-    best = rows[np.lexsort((rows, -values))[:k]]
+    values = score(rows)
+    order = np.lexsort((rows, -values))[:k]
     out: list[NearMiss] = []
-    for r in best.tolist():
-        if r in certificate_rows:
+    by_certificate = set(certificate_rows.tolist())
+    for r, value in zip(rows[order].tolist(), values[order].tolist(), strict=True):
+        if r in by_certificate:
             lacking = min(index.post_certs[r] - seeker.certificates)
         else:
             lacking = min(index.post_skill_sets[r] - have)
-        out.append(
-            NearMiss(index.posts[r].post_id, lacking, training(lacking), round(float(raw[r]), 4))
-        )
+        out.append(NearMiss(index.posts[r].post_id, lacking, training(lacking), round(value, 4)))
     return out
 
 

@@ -7,14 +7,16 @@ blocks) call :func:`score_block` and :func:`top_k`, so they agree by constructio
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from functools import cache
 from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from catalogue.models import POST_KINDS
 from matcher.index import PostIndex
-from matcher.person import SeekerArrays
+from matcher.person import Seeker, SeekerArrays
 from matcher.signals import LODGING_FLOOR, kind_tables
 from matcher.weights import Weights
 
@@ -22,13 +24,21 @@ Scores = npt.NDArray[np.float32]
 
 
 def post_constant(index: PostIndex, weights: Weights) -> Scores:
-    """The part of the score that depends on the post only (m,): pay, freshness, boost."""
+    """The part of the score that depends on the post only (m,): pay, freshness, boost
+    (memoised on the index per weights; read-only)."""
     w = weights.normalized()
+    key = ("const", w)
+    found = index._cache.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
     const: Scores = (
         np.float32(w.pay) * index.pay
         + np.float32(w.freshness) * index.freshness
         + np.float32(w.boost) * index.boost
     ).astype(np.float32)
+    const.flags.writeable = False
+    if len(index._cache) < 64:  # a few weights at a time, not one per request
+        index._cache[key] = const
     return const
 
 
@@ -159,9 +169,6 @@ def score_block(
     return scores
 
 
-BASE_MEMO = 512  # base rows kept per index (80 kB each for 20,000 posts)
-
-
 def base_row(
     index: PostIndex,
     origin: int,
@@ -170,50 +177,61 @@ def base_row(
     weights: Weights,
     *,
     const: Scores | None = None,
+    rows: npt.NDArray[np.intp] | None = None,
 ) -> Scores:
-    """The score without its text part (m,) for one place, lodging answer and set of traits:
-    commute × w.commute + kind × w.kind + the post constant (``const``: :func:`post_constant`
-    of the same index and weights, when the caller has it). Memoised on the index; read-only.
+    """The score without its text part for one place, lodging answer and set of traits:
+    commute × w.commute + kind × w.kind + the post constant, for every post (m,) or for the
+    posts at ``rows`` only (the same values to the last bit: each is computed on its own).
+    ``const`` is :func:`post_constant` of the same index and weights, when the caller has it.
     """
     w = weights.normalized()
-    key = (origin, lodging, traits, w)
-    memo = index._cache.setdefault("base", {})
-    assert isinstance(memo, dict)
-    found = memo.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
     const = post_constant(index, weights) if const is None else const
-    signal = index.commute_signal[origin].copy()
+    table = _kind_rows(traits)  # far fit by kind, then near-home fit by kind
+    if rows is None:
+        signal = index.commute_signal[origin].copy()
+        lodges = index.lodging
+        code = index.kind.astype(np.intp)
+        code += index.near_home[origin] * len(POST_KINDS)
+    else:
+        signal = index.commute_signal[origin][rows]
+        lodges = index.lodging[rows]
+        code = index.kind[rows].astype(np.intp)
+        code += index.near_home[origin][rows] * len(POST_KINDS)
+        const = const[rows]
     if lodging:
-        floor = np.where(index.lodging, np.float32(LODGING_FLOOR), np.float32(0.0))
+        floor = np.where(lodges, np.float32(LODGING_FLOOR), np.float32(0.0))
         np.maximum(signal, floor, out=signal)
-    near, far = kind_tables(np.array([traits], dtype=np.bool_))
-    kinds = index.kind.astype(np.intp)
-    kind = np.where(index.near_home[origin], near[0, kinds], far[0, kinds])
-    row = signal * np.float32(w.commute)
-    row += np.asarray(kind, dtype=np.float32) * np.float32(w.kind)
+    row: Scores = signal * np.float32(w.commute)
+    row += table.take(code) * np.float32(w.kind)
     row += const
-    row.flags.writeable = False
-    if len(memo) >= BASE_MEMO:
-        memo.clear()
-    memo[key] = row
-    out: Scores = row
-    return out
+    return row
 
 
-def score_row(
+@cache
+def _kind_rows(traits: tuple[bool, ...]) -> Scores:
+    """The kind fit of a set of traits, far from home by kind then near home by kind."""
+    near, far = kind_tables(np.array([traits], dtype=np.bool_))
+    table = np.concatenate([far[0], near[0]]).astype(np.float32)
+    table.flags.writeable = False
+    return table
+
+
+def score_rows(
     text: Scores,
     index: PostIndex,
-    origin: int,
-    lodging: bool,
-    traits: tuple[bool, ...],
+    rows: npt.NDArray[np.intp],
+    seeker: Seeker,
     weights: Weights,
 ) -> Scores:
-    """One person's scores (m,), before the hard rules, bit-equal to :func:`score_block`'s row;
-    ``text`` (:func:`accumulate_row`) is added to in place."""
-    text += base_row(index, origin, lodging, traits, weights)
-    np.clip(text, 0.0, 1.0, out=text)
-    return text
+    """One person's scores of the posts at ``rows``, before the hard rules, bit-equal to their
+    entries of :func:`score_block`'s row; ``text`` is the full text part (:func:`accumulate_row`).
+    """
+    scores: Scores = text[rows]
+    scores += base_row(
+        index, seeker.origin, seeker.accepts_lodging, seeker.traits, weights, rows=rows
+    )
+    np.clip(scores, 0.0, 1.0, out=scores)
+    return scores
 
 
 def top_k_row(row: Scores, ok: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.int32]:
@@ -292,7 +310,6 @@ def top_k(
 
 
 __all__ = [
-    "BASE_MEMO",
     "accumulate_row",
     "base_row",
     "commute_part",
@@ -300,7 +317,7 @@ __all__ = [
     "kind_part",
     "post_constant",
     "score_block",
-    "score_row",
+    "score_rows",
     "text_part",
     "top_k",
     "top_k_row",

@@ -9,9 +9,14 @@ import pytest
 
 from catalogue.controls import EmployerControl
 from features.gazetteer import load_gazetteer
+from features.lexicon import load_lexicon
+from features.skills import profile_text, small_class
+from features.titles import normalize_title
 from matcher.errors import IndexMismatchError
-from matcher.index import NO_MAX_AGE, PostIndex
-from tests.factories import TODAY, make_agreement, make_post
+from matcher.index import NO_MAX_AGE, NO_TITLE, TITLE_MIN_SCORE, PostIndex, title_matches
+from matcher.refer import refer
+from matcher.signals import occupation_keys
+from tests.factories import TODAY, make_agreement, make_laborer, make_post
 
 
 def test_posts_are_kept_in_post_id_order_and_found_by_id() -> None:
@@ -116,3 +121,55 @@ def test_person_text_rows_match_the_vectorizer() -> None:
 def test_empty_catalogue_builds() -> None:
     index = PostIndex.build([], [], {}, today=TODAY)
     assert len(index) == 0
+
+
+def test_a_posts_title_gets_its_occupation_from_title_normalisation() -> None:
+    title = "普工坐班包吃住300预支"
+    post = make_post(title=title)
+    index = PostIndex.build([post, make_post(title="物业保洁员")], [], {}, today=TODAY)
+    found = index.post_titles[index.row_of(post.post_id)]
+    assert found == normalize_title(title)
+    assert found.code
+    assert title_matches([title, title]) == [found, found]
+    plain = PostIndex.build([post], [], {}, today=TODAY, titles=False)
+    assert plain.post_titles == (NO_TITLE,)
+
+
+# Titles the lexicon gives no occupation (小类) that a title model can tell.
+UNKNOWN_TO_THE_LEXICON = (
+    "物流配送员",
+    "维修员",
+    "水电维护",
+    "机械设备维修",
+    "车间操作工",
+    "门店护理师",
+    "早八晚五 仓库看守380一天可临时工日结兼职",
+)
+
+
+def test_a_title_occupation_gives_related_work_a_partial_match() -> None:
+    lexicon_entries = list(load_lexicon().skills())
+    for title in UNKNOWN_TO_THE_LEXICON:
+        match = normalize_title(title)
+        if occupation_keys(profile_text(title).occupations)[1] or match.score < TITLE_MIN_SCORE:
+            continue
+        small = small_class(match.code)
+        # a person who wants work of the same 小类, named the lexicon's way
+        wants = [
+            e.name
+            for e in lexicon_entries
+            if small in occupation_keys(profile_text(e.name).occupations)[1]
+        ]
+        if small.endswith("-00") or not wants:
+            continue
+        break
+    else:
+        raise AssertionError("no title the lexicon misses and the title model tells")
+    post = make_post(title=title)
+    person = make_laborer(desired_jobs=(wants[0],))
+    with_titles = PostIndex.build([post], [], {}, today=TODAY)
+    without = PostIndex.build([post], [], {}, today=TODAY, titles=False)
+    (referral,) = refer(person, with_titles, today=TODAY).referrals
+    (plain,) = refer(person, without, today=TODAY).referrals
+    assert referral.signals["desired"] > plain.signals["desired"]
+    assert referral.score > plain.score

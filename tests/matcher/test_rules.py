@@ -12,7 +12,15 @@ from features.gazetteer import load_gazetteer
 from matcher.index import PostIndex
 from matcher.person import DEFAULT_MAX_COMMUTE_MIN, seeker_arrays, seeker_of
 from matcher.refer import refer
-from matcher.rules import RULES, eligible, passes_all, rule_masks
+from matcher.rules import (
+    RULES,
+    eligible,
+    exclusion_counts,
+    missing_certificates,
+    passes_all,
+    person_rules,
+    rule_masks,
+)
 from tests.factories import TODAY, make_agreement, make_laborer, make_post
 
 
@@ -210,6 +218,56 @@ def test_lean_eligible_mask_equals_the_and_of_every_rule() -> None:
     lean = eligible(arrays, index, today=TODAY)
     assert np.array_equal(lean, passes_all(rule_masks(arrays, index, today=TODAY)))
     assert lean.any()
+
+
+def test_one_persons_rules_equal_the_vectorised_masks_and_their_counts() -> None:
+    gaz = load_gazetteer()
+    agreement = make_agreement()
+    code = agreement.employers[0].code
+    posts = [
+        make_post(kind="公益性岗位", for_townships=(gaz.township("永乐店镇", "通州区").code,)),
+        make_post(
+            kind="定向招聘", uploader="朝阳区", district="朝阳区", township="", employer_code=code
+        ),
+        make_post(min_age=50),
+        make_post(certificates=("健康证",)),
+        make_post(certificates=("健康证", "电工证")),
+        make_post(lodging=True, district="延庆区", township="康庄镇"),
+        make_post(status="closed"),
+        make_post(employer="停用公司"),
+    ]
+    controls = {"停用公司": EmployerControl(suspended=True)}
+    index = build(*posts, agreements=[agreement], controls=controls)
+    people = [
+        make_laborer(),
+        make_laborer(difficulty=True, age=52, certificates=("健康证",)),
+        make_laborer(accepts_lodging=True, township="斋堂镇", district="门头沟区"),
+        make_laborer(max_commute_min=200, age=20, male=False, certificates=("电工证",)),
+        dataclasses.replace(make_laborer(), district="不存在区", township_code=""),
+    ]
+    for person in people:
+        seeker = seeker_of(person, index, today=TODAY)
+        arrays = seeker_arrays([seeker], index)
+        masks = rule_masks(arrays, index, today=TODAY)
+        found = person_rules(seeker, index, today=TODAY)
+        for rule in RULES:
+            assert np.array_equal(found.masks[rule], masks[rule][0]), rule
+        assert np.array_equal(found.ok, passes_all(masks)[0])
+        assert found.excluded == exclusion_counts(masks)
+        others = np.logical_and.reduce([masks[r][0] for r in RULES if r != "certificate"])
+        assert np.array_equal(found.others, others)
+        rows = np.arange(len(index))
+        one = missing_certificates(arrays, index)[0] == 1
+        assert np.array_equal(found.one_short(rows), np.flatnonzero(one))
+
+
+def test_a_hire_that_fills_a_post_is_seen_by_the_next_referral_on_the_patched_index() -> None:
+    post = make_post(headcount=1)
+    index = build(post, make_post())
+    assert post.post_id in referred(make_laborer(), index)  # the open mask is memoised now
+    patched = index.with_states([dataclasses.replace(post, hires=1)])
+    assert post.post_id not in referred(make_laborer(), patched)
+    assert post.post_id in referred(make_laborer(), index)
 
 
 def test_a_person_whose_place_is_unknown_reaches_only_home_based_work() -> None:
