@@ -320,11 +320,16 @@ def _near_misses(
     held = [skills[s] for s in have if s in skills]
     if seeker.desired_text and held:
         # posts naming a skill the person has and exactly one they do not
-        counts = np.zeros(len(index), np.int32)
         by_skill = index.skill_posts
-        for c in held:
-            counts[by_skill.indices[by_skill.indptr[c] : by_skill.indptr[c + 1]]] += 1
-        wanted = np.flatnonzero(ok & (counts > 0) & (index.skill_counts - counts == 1))
+        lists = [by_skill.indices[by_skill.indptr[c] : by_skill.indptr[c + 1]] for c in held]
+        named: npt.NDArray[np.intp]
+        counts: npt.NDArray[np.intp] | int
+        if len(lists) == 1:
+            named, counts = lists[0].astype(np.intp), 1
+        else:
+            unique, counts = np.unique(np.concatenate(lists), return_counts=True)
+            named = unique.astype(np.intp)
+        wanted = named[ok[named] & (index.skill_counts[named] - counts == 1)]
         if len(wanted):
             (desired,) = _row_dots(index, [index.text.row(seeker.desired_text)], wanted)
             candidates.append(wanted[desired >= DESIRED_FLOOR])
