@@ -156,17 +156,28 @@ def write_rows_xlsx(
     headers: Sequence[str] | None = None,
     sheet: str = "Sheet1",
 ) -> Path:
-    """Write rows as one ``.xlsx`` sheet (openpyxl write-only; every cell text)."""
-    from openpyxl import Workbook
+    """Write rows as one ``.xlsx`` sheet, every cell text, as Excel and WPS save it.
+
+    XlsxWriter keeps the text in the shared-strings table and leaves blank cells out, as Excel
+    does; openpyxl writes every cell as an inline string, a file no office program produces and
+    half again as slow to read.
+    """
+    import xlsxwriter
 
     target = Path(path)
     columns = _headers_of(rows, headers)
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(title=sheet)
-    ws.append(columns)
-    for row in rows:
-        ws.append([row.get(c, "") for c in columns])
-    book.save(target)
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(str(target), options)
+    try:
+        ws = book.add_worksheet(sheet)
+        ws.write_row(0, 0, columns)
+        for r, row in enumerate(rows, start=1):
+            for c, name in enumerate(columns):
+                value = row.get(name, "")
+                if value:
+                    ws.write_string(r, c, value)
+    finally:
+        book.close()
     return target
 
 

@@ -11,8 +11,10 @@ Keys (``{p}`` is the prefix, ``rg`` by default):
   import, shared by everyone that import created with the same tier and status (the record's
   ``"e"`` names it), so a 100,000-person import writes a handful of entries, not 100,000 (earlier versions kept a list per person at ``{p}:roster:history:<id>``;
   :meth:`RosterStore.history` still reads it first)
-- ``{p}:roster:idx:<kind>:<value>`` sets of laborer_ids by district, township (code), village,
-  tier and status; ``{p}:roster:names`` a sorted set of ``name\\0laborer_id`` for name prefixes
+- ``{p}:roster:idx:township:<code>`` and ``{p}:roster:idx:village:<code>:<village>`` sets of
+  laborer_ids; ``{p}:roster:idx:townships:<district>`` the township codes of a district's people;
+  ``{p}:roster:names`` a sorted set of ``name\\0laborer_id`` for name prefixes. Tier and status
+  are matched in the records themselves (a search filters on the server), not kept in sets
 - ``{p}:roster:version``      incremented by every write that changes a person
 
 Atomicity: an import is ONE MULTI/EXEC transaction (all-or-nothing): the records, the digests,
@@ -92,36 +94,25 @@ local function bulk(cmd, key, items)
   end
 end
 """
-# ARGV: prefix ("rg:roster:"), laborer_ids, records, history entries, each joined by \x1e; then
-# one character per person: "n" for a person created by an import (the entry is a shared event
-# the record names: nothing to write per person), "a" to append the entry to the person's
-# history; then event ids and their entries, joined by \x1e ("" when none).
+# ARGV: prefix ("rg:roster:"), laborer_ids, records, history entries, each joined by \x1e: the
+# records of people already on the roster, each with an entry appended to their history.
+# (New people are written with plain HSETs: the server does half the work of this script.)
 _APPLY_PEOPLE = (
     _LUA_SPLIT
     + """
 local p = ARGV[1]
 local lids, recs = split(ARGV[2], '\\30'), split(ARGV[3], '\\30')
-local hist, kinds = split(ARGV[4], '\\30'), ARGV[5]
+local hist = split(ARGV[4], '\\30')
 local people, histories = {}, {}
 for i = 1, #lids do
   local lid = lids[i]
   people[#people + 1] = lid
   people[#people + 1] = recs[i]
-  if string.byte(kinds, i) == 97 then
-    local entries = '[' .. hist[i] .. ']'
-    local old = redis.call('HGET', p .. 'history', lid)
-    if old then entries = string.sub(old, 1, -2) .. ',' .. hist[i] .. ']' end
-    histories[#histories + 1] = lid
-    histories[#histories + 1] = entries
-  end
-end
-if ARGV[6] ~= '' then
-  local ids, entries, events = split(ARGV[6], '\\30'), split(ARGV[7], '\\30'), {}
-  for i = 1, #ids do
-    events[#events + 1] = ids[i]
-    events[#events + 1] = entries[i]
-  end
-  bulk('HSET', p .. 'events', events)
+  local entries = '[' .. hist[i] .. ']'
+  local old = redis.call('HGET', p .. 'history', lid)
+  if old then entries = string.sub(old, 1, -2) .. ',' .. hist[i] .. ']' end
+  histories[#histories + 1] = lid
+  histories[#histories + 1] = entries
 end
 bulk('HSET', p .. 'people', people)
 bulk('HSET', p .. 'history', histories)
@@ -180,6 +171,23 @@ for i = 1, #lids do
     out[i] = string.sub(r, 7, 22)
   else
     out[i] = redis.call('HGET', KEYS[2], lids[i]) or ''
+  end
+end
+return table.concat(out, '\\30')
+"""
+)
+# KEYS[1] the people hash; ARGV[1] laborer_ids joined by \x1e, ARGV[2] and ARGV[3] texts a record
+# must contain ("" for none, e.g. '"t":"key"') → the ids of the records that do, joined by \x1e.
+_HAVING = (
+    _LUA_SPLIT
+    + """
+local lids = split(ARGV[1], '\\30')
+local recs = redis.call('HMGET', KEYS[1], unpack(lids))
+local a, b, out = ARGV[2], ARGV[3], {}
+for i = 1, #lids do
+  local r = recs[i]
+  if r and (a == '' or string.find(r, a, 1, true)) and (b == '' or string.find(r, b, 1, true)) then
+    out[#out + 1] = lids[i]
   end
 end
 return table.concat(out, '\\30')
@@ -425,30 +433,45 @@ class RosterStore:
         ``village`` needs ``township``. ``q`` is a laborer_id, an ID number or the start of a
         name. Results are in laborer_id order, ``limit`` from ``offset``.
         """
-        keys = []
-        if district:
-            keys.append(self.index_key("district", district))
+        ids: set[str] | None = None
         if township:
-            keys.append(self.index_key("township", township))
+            keys = [self.index_key("township", township)]
             if village:
                 keys.append(self.index_key("village", f"{township}:{village}"))
-        if tier:
-            keys.append(self.index_key("tier", tier))
-        if status:
-            keys.append(self.index_key("status", status))
-        ids: set[str] | None = None
-        if keys:
+            if district and not self.redis.sismember(
+                self.index_key("townships", district), township
+            ):
+                return []
             ids = {m.decode() for m in self.redis.sinter(keys)}  # type: ignore[union-attr]
+        elif district:
+            codes = self.redis.smembers(self.index_key("townships", district))
+            keys = [self.index_key("township", c.decode()) for c in codes]  # type: ignore[union-attr]
+            ids = {m.decode() for m in self.redis.sunion(keys)} if keys else set()  # type: ignore[union-attr]
         if q:
             found = self._query_ids(q.strip())
             ids = found if ids is None else ids & found
         if ids is None:
             ids = {m.decode() for m in self.redis.hkeys(self.people_key)}  # type: ignore[union-attr]
-        page = sorted(ids)[offset : offset + limit]
+        ordered = sorted(ids)
+        if tier or status:
+            ordered = self._having(ordered, tier, status)
+        page = ordered[offset : offset + limit]
         if not page:
             return []
         raws = self.redis.hmget(self.people_key, page)
         return [_record_from(r) for r in raws if r is not None]
+
+    def _having(self, lids: list[str], tier: str | None, status: str | None) -> list[str]:
+        """The laborer_ids (in order) whose record has this effective tier and status."""
+        needles = (f'"t":"{tier}"' if tier else "", f'"s":"{status}"' if status else "")
+        out: list[str] = []
+        for i in range(0, len(lids), _CHUNK):
+            raw = self.redis.eval(
+                _HAVING, 1, self.people_key, _SEP.join(lids[i : i + _CHUNK]), *needles
+            )
+            if raw:
+                out.extend(raw.decode("utf-8").split(_SEP))
+        return out
 
     def _query_ids(self, q: str) -> set[str]:
         if _LID.match(q):
@@ -844,44 +867,41 @@ class _WritePlan:
         self.lids: list[str] = []
         self.recs: list[bytes] = []
         self.hist: list[str] = []
+        self.new_people: list[bytes | str] = []  # laborer_id, record, … of people created
         self.events: dict[str, str] = {}  # event id → the creation entry it stands for
-        self.kinds: list[str] = []  # "n" a new person, "a" an entry appended to a history
         self.add: defaultdict[str, list[str]] = defaultdict(list)
         self.remove: defaultdict[str, list[str]] = defaultdict(list)
         self.names_add: list[str] = []
         self.names_remove: list[str] = []
         p = f"{store.prefix}:roster:idx:"
-        self._district, self._township = f"{p}district:", f"{p}township:"
-        self._village, self._tier, self._status = f"{p}village:", f"{p}tier:", f"{p}status:"
-
-    def index_keys(self, values: Sequence[Any], tier: str, status: str) -> tuple[str, ...]:
-        """The index sets a person with these laborer values, tier and status belongs to."""
-        code = values[_TOWNSHIP_CODE]
-        return (
-            self._district + values[_DISTRICT],
-            self._township + code,
-            f"{self._village}{code}:{_clean(values[_VILLAGE])}",
-            self._tier + tier,
-            self._status + status,
+        self._township, self._village, self._townships = (
+            f"{p}township:",
+            f"{p}village:",
+            f"{p}townships:",
         )
+
+    def index_keys(self, values: Sequence[Any]) -> tuple[str, str]:
+        """The index sets a person with these laborer values belongs to."""
+        code = values[_TOWNSHIP_CODE]
+        return self._township + code, f"{self._village}{code}:{_clean(values[_VILLAGE])}"
 
     def index(self, lid: str, new: dict[str, Any], old: dict[str, Any] | None) -> None:
         """Queue the index changes of one person (``old`` None when created)."""
-        keys = self.index_keys(new["l"], new["t"], new["s"])
-        name = _clean(new["l"][_NAME])
-        if old is None:
-            for k in keys:
-                self.add[k].append(lid)
-            self.names_add.append(f"{name}\0{lid}")
-            return
-        old_keys = self.index_keys(old["l"], old["t"], old["s"])
+        values = new["l"]
+        keys = self.index_keys(values)
+        name = _clean(values[_NAME])
+        old_keys = self.index_keys(old["l"]) if old is not None else ("", "")
         for k, o in zip(keys, old_keys, strict=True):
             if k != o:
-                self.remove[o].append(lid)
+                if o:
+                    self.remove[o].append(lid)
                 self.add[k].append(lid)
-        old_name = _clean(old["l"][_NAME])
+        if keys[0] != old_keys[0]:
+            self.add[self._townships + values[_DISTRICT]].append(values[_TOWNSHIP_CODE])
+        old_name = _clean(old["l"][_NAME]) if old is not None else None
         if old_name != name:
-            self.names_remove.append(f"{old_name}\0{lid}")
+            if old_name is not None:
+                self.names_remove.append(f"{old_name}\0{lid}")
             self.names_add.append(f"{name}\0{lid}")
 
     def add_person(
@@ -891,7 +911,6 @@ class _WritePlan:
         self.lids.append(lid)
         self.recs.append(rec_json.encode("utf-8"))
         self.hist.append(history)
-        self.kinds.append("a")
         self.index(lid, new, old)
 
     def create(
@@ -915,7 +934,7 @@ class _WritePlan:
         statuses = [status for status, _ in status_of.rows(rows)]
         tiers = tier_of.rows(rows)
         tails: dict[tuple[int, str], tuple[bytes, bytes]] = {}
-        recs = self.recs
+        recs: list[bytes] = []
         iso = day.isoformat()
         for text, digest, tier, status in zip(texts, digests, tiers, statuses, strict=True):
             tail = tails.get((id(tier), status))
@@ -937,22 +956,21 @@ class _WritePlan:
                     b"," + orjson.dumps(meta)[1:],
                 )
             recs.append(b'{"g":"' + digest.encode() + tail[0] + text + tail[1])
-        self.hist.extend([""] * len(rows))
         lids = [r[0] for r in rows]
-        self.lids.extend(lids)
-        self.kinds.extend("n" * len(rows))
+        pairs: list[bytes | str] = [b""] * (2 * len(rows))
+        pairs[0::2], pairs[1::2] = lids, recs
+        self.new_people.extend(pairs)
         add = self.add
         codes = [r[_TOWNSHIP_CODE] for r in rows]
         columns = (
-            [self._district + r[_DISTRICT] for r in rows],
             [self._township + c for c in codes],
             [f"{self._village}{c}:{_clean(r[_VILLAGE])}" for c, r in zip(codes, rows, strict=True)],
-            [self._tier + t.tier for t in tiers],
-            [self._status + s for s in statuses],
         )
         for keys in columns:
             for key, lid in zip(keys, lids, strict=True):
                 add[key].append(lid)
+        for district, code in set(zip((r[_DISTRICT] for r in rows), codes, strict=True)):
+            add[self._townships + district].append(code)
         self.names_add.extend(
             f"{_clean(r[_NAME])}\0{lid}" for r, lid in zip(rows, lids, strict=True)
         )
@@ -994,6 +1012,11 @@ class _WritePlan:
     def queue(self, pipe: Any) -> None:
         """Queue the apply scripts, chunk by chunk, on a pipeline already in MULTI."""
         prefix = f"{self.store.prefix}:roster:"
+        new, step = self.new_people, 2 * _CHUNK
+        for i in range(0, len(new), step):
+            pipe.execute_command("HSET", self.store.people_key, *new[i : i + step])
+        if self.events:
+            pipe.hset(self.store.events_key, mapping=self.events)
         sep = _SEP.encode()
         for i in range(0, len(self.lids), _CHUNK):
             part = slice(i, i + _CHUNK)
@@ -1004,9 +1027,6 @@ class _WritePlan:
                 _SEP.join(self.lids[part]),
                 sep.join(self.recs[part]),
                 _SEP.join(self.hist[part]),
-                "".join(self.kinds[part]),
-                _SEP.join(self.events) if i == 0 else "",
-                _SEP.join(self.events.values()) if i == 0 else "",
             )
         names = self.store.names_key
         ops: list[tuple[str, str, list[str]]] = [
