@@ -147,8 +147,15 @@ def read_xlsx(data: bytes) -> Table:
     header = [_cell_text(c) for c in values[0]]
     while header and not header[-1]:
         header.pop()
-    # Text cells (nearly all of a roster) take the fast path; numbers and dates are converted.
-    rows = [[c.strip() if type(c) is str else _cell_text(c) for c in r] for r in values[1:]]
+    # Rows of text cells (nearly all of a roster) are stripped in one C-level pass; a row with
+    # a number or a date in it is converted cell by cell.
+    rows = []
+    strip = str.strip
+    for r in values[1:]:
+        try:
+            rows.append(list(map(strip, r)))  # type: ignore[arg-type]
+        except TypeError:
+            rows.append([c.strip() if type(c) is str else _cell_text(c) for c in r])
     return Table(header, _pad(_drop_blank(rows), len(header)))
 
 
