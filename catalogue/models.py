@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
 POST_KINDS: tuple[str, ...] = (
     "定向招聘",
@@ -37,6 +40,17 @@ def make_post_id(uploader: str, external_id: str) -> str:
     """The stable post id of (uploader, 岗位编号): 12 hex digits of SHA-256."""
     digest = hashlib.sha256(f"{uploader}\x1f{external_id}".encode()).hexdigest()
     return digest[:12]
+
+
+def make_post_ids(uploader: str, external_ids: Iterable[str]) -> list[str]:
+    """:func:`make_post_id` of many 岗位编号 of one uploader (the common prefix hashed once)."""
+    base = hashlib.sha256(f"{uploader}\x1f".encode())
+    out = []
+    for external_id in external_ids:
+        digest = base.copy()
+        digest.update(external_id.encode())
+        out.append(digest.hexdigest()[:12])
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +91,32 @@ class Post:
     def places_left(self) -> int:
         """Headcount less recorded hires, never below zero."""
         return max(self.headcount - self.hires, 0)
+
+
+_POST_FIELDS = tuple(f.name for f in fields(Post))
+
+
+def posts_from_columns(
+    n: int, columns: Mapping[str, Sequence[Any]], constants: Mapping[str, Any]
+) -> list[Post]:
+    """``n`` posts from one sequence of values per field (and fields equal for all).
+
+    The same posts as ``Post(**row)`` row by row, for values already checked, without the
+    per-object cost of the frozen constructor: each field is set across all posts at once.
+    """
+    given = [*columns, *constants]
+    if sorted(given) != sorted(_POST_FIELDS) or len(set(given)) != len(given):
+        raise ValueError(f"every field of Post exactly once, not {given}")
+    if any(len(values) != n for values in columns.values()):
+        raise ValueError(f"every column must hold {n} values")
+    posts = [object.__new__(Post) for _ in range(n)]
+    for name, values in columns.items():
+        deque(map(getattr(Post, name).__set__, posts, values), maxlen=0)
+    for name, value in constants.items():
+        setter = getattr(Post, name).__set__
+        for post in posts:
+            setter(post, value)
+    return posts
 
 
 def post_state(post: Post, today: dt.date) -> str:
@@ -129,5 +169,7 @@ __all__ = [
     "Employer",
     "Post",
     "make_post_id",
+    "make_post_ids",
     "post_state",
+    "posts_from_columns",
 ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -35,7 +35,8 @@ from catalogue.models import (
     SCHEDULES,
     Agreement,
     Post,
-    make_post_id,
+    make_post_ids,
+    posts_from_columns,
 )
 from features.errors import UnknownPlaceError
 from features.gazetteer import OUTER_DISTRICTS, Gazetteer
@@ -273,58 +274,43 @@ def _columns(table: Table, index: Mapping[str, int], n: int) -> dict[str, Sequen
     return {c.key: data[index[c.key]] if c.key in index else blank for c in POST_COLUMNS}
 
 
-def parse_posts(
-    table: Table,
-    *,
-    uploader: str,
-    agreements: Sequence[Agreement],
-    today: dt.date,
-    gazetteer: Gazetteer,
-    existing: Mapping[str, Post] | None = None,
-) -> UploadResult:
-    """Validate an upload's rows for ``uploader`` (an area name): posts and every error.
+class _Rows:
+    """The rules applied to one row at a time: every error of the row, in the order of the
+    columns, or its post. Rows the column-wise pass finds a problem in come here."""
 
-    ``existing`` maps post ids to the posts already stored, so that a re-upload keeps their
-    hires, state and creation date and cannot cut 招聘人数 below the hires recorded.
-    """
-    uploader = gazetteer.area(uploader).name
-    bureau = uploader in OUTER_DISTRICTS
-    index, header_errors = map_headers(table.headers, POST_COLUMNS)
-    blank_rows = sum(1 for r in table.rows if not any(r))
-    n_rows = len(table.rows) - blank_rows
-    if header_errors:
-        return UploadResult((), tuple(header_errors), n_rows, n_rows)
-    if n_rows == 0:
-        empty = RowError(2, "", "", "文件中没有岗位：请从第2行起每行填写一个岗位（第1行为表头）")
-        return UploadResult((), (empty,), 0, 0)
-    checks = _Checks(
-        uploader=uploader, bureau=bureau, agreements=agreements, today=today, gazetteer=gazetteer
-    )
-    existing = existing or {}
-    col = _columns(table, index, len(table.rows))
-    first_row: dict[str, int] = {}
-    simple = [
-        (col[key], check, _HEADER[key])
-        for key, check in (
-            ("headcount", checks.headcount),
-            ("min_age", checks.min_age),
-            ("max_age", checks.max_age),
-            ("salary_min", checks.salary_min),
-            ("salary_max", checks.salary_max),
-            ("education", checks.education),
-            ("lodging", checks.lodging),
-            ("schedule", checks.schedule),
-            ("closes_on", checks.closes_on),
-        )
-    ]
-    posts: list[Post] = []
-    post_rows: list[int] = []
-    errors: list[RowError] = []
-    rejected = 0
-    h = _HEADER
-    for j, cells in enumerate(table.rows):
-        if blank_rows and not any(cells):
-            continue
+    def __init__(
+        self,
+        *,
+        col: Mapping[str, Sequence[str]],
+        checks: _Checks,
+        ids: Sequence[str],
+        first_row: Mapping[str, int],
+        existing: Mapping[str, Post],
+    ) -> None:
+        self.col = col
+        self.checks = checks
+        self.ids = ids
+        self.first_row = first_row
+        self.existing = existing
+        self.simple = [
+            (col[key], check, _HEADER[key])
+            for key, check in (
+                ("headcount", checks.headcount),
+                ("min_age", checks.min_age),
+                ("max_age", checks.max_age),
+                ("salary_min", checks.salary_min),
+                ("salary_max", checks.salary_max),
+                ("education", checks.education),
+                ("lodging", checks.lodging),
+                ("schedule", checks.schedule),
+                ("closes_on", checks.closes_on),
+            )
+        ]
+
+    def check(self, j: int) -> tuple[list[RowError], Post | None]:
+        """The errors of data row ``j`` (0-based) and, when there are none, its post."""
+        col, checks, h = self.col, self.checks, _HEADER
+        uploader = checks.uploader
         number = j + 2
         errs: list[RowError] = []
         external_id = col["external_id"][j]
@@ -338,7 +324,7 @@ def parse_posts(
                 )
             )
         else:
-            first = first_row.setdefault(external_id, number)
+            first = self.first_row[external_id]
             if first != number:
                 errs.append(
                     RowError(
@@ -401,7 +387,7 @@ def parse_posts(
                 errs.append(RowError(number, h["employer_code"], raw_code, problem))
 
         values: list[Any] = []
-        for column, check, header in simple:
+        for column, check, header in self.simple:
             text = column[j]
             value, problem = check(text)
             if problem:
@@ -429,7 +415,7 @@ def parse_posts(
         raw_for = col["for_townships"][j]
         for_townships: tuple[str, ...] = ()
         if kind == PUBLIC_WELFARE:
-            if bureau:
+            if checks.bureau:
                 for_townships, problems = checks.for_townships(raw_for)
                 errs.extend(RowError(number, h["for_townships"], v, m) for v, m in problems)
         elif raw_for:
@@ -442,8 +428,8 @@ def parse_posts(
                 )
             )
 
-        post_id = make_post_id(uploader, external_id)
-        before = existing.get(post_id)
+        post_id = self.ids[j]
+        before = self.existing.get(post_id)
         if before is not None and headcount is not None and headcount < before.hires:
             errs.append(
                 RowError(
@@ -454,43 +440,266 @@ def parse_posts(
                 )
             )
         if errs:
+            return errs, None
+        return errs, Post(
+            post_id=post_id,
+            external_id=external_id,
+            uploader=uploader,
+            title=title,
+            kind=kind,
+            employer=employer,
+            district=district,
+            headcount=headcount,
+            employer_code=code,
+            township=township,
+            township_code=township_code,
+            address=col["address"][j],
+            min_age=min_age,
+            max_age=max_age,
+            education=education,
+            skills=col["skills"][j],
+            certificates=checks.certificates(col["certificates"][j]),
+            description=col["description"][j],
+            salary_min=low,
+            salary_max=high,
+            lodging=lodging,
+            schedule=schedule,
+            closes_on=closes_on,
+            for_townships=for_townships,
+            contact=col["contact"][j],
+            status=before.status if before is not None else "open",
+            hires=before.hires if before is not None else 0,
+            created_on=before.created_on if before is not None else None,
+            updated_on=before.updated_on if before is not None else None,
+        )
+
+
+class _ColumnPass:
+    """The same rules applied a column at a time: each distinct cell value (or combination of
+    values, such as district and township) checked once, the values of every row looked up.
+
+    It finds the rows with a problem (``suspects``: the per-row checks then say exactly what)
+    and gives every other row's field values, equal to what the per-row checks make of them.
+    """
+
+    def __init__(
+        self,
+        *,
+        col: Mapping[str, Sequence[str]],
+        checks: _Checks,
+        ids: Sequence[str],
+        first_row: Mapping[str, int],
+        existing: Mapping[str, Post],
+    ) -> None:
+        self.suspects: set[int] = set()
+        self.values: dict[str, Sequence[Any]] = {}
+        n = len(ids)
+        v = self.values
+        external_ids = col["external_id"]
+        if "" in first_row or len(first_row) != n:
+            self.suspects.update(
+                j for j, e in enumerate(external_ids) if not e or first_row[e] != j + 2
+            )
+        titles = col["title"]
+        lengths = set(map(len, titles))
+        if 0 in lengths or max(lengths) > MAX_TITLE:
+            self.suspects.update(j for j, t in enumerate(titles) if not t or len(t) > MAX_TITLE)
+        kinds = col["kind"]
+        self._flag(kinds, {k for k in set(kinds) if checks.kind(k)})
+        employers = col["employer"]
+        self._flag(employers, {""})
+        v["employer_code"] = codes = self._checked(checks.code, col["employer_code"])
+        if not all(codes):
+            missing = {("", DIRECTED)}
+            self._flag(list(zip(codes, kinds, strict=True)), missing)
+        places = list(zip(col["district"], col["township"], strict=True))
+        known = {place: self._place(checks, *place) for place in set(places)}
+        self._flag(places, {place for place, found in known.items() if found is None})
+        nowhere = ("", "", "")
+        found_places = [known[place] or nowhere for place in places]
+        districts, townships, township_codes = zip(*found_places, strict=True)
+        directed = list(zip(kinds, codes, employers, township_codes, strict=True))
+        self._flag(
+            directed,
+            {
+                d
+                for d in set(directed)
+                if d[0] == DIRECTED and d[1] and checks.directed(d[1], d[2], d[3])
+            },
+        )
+        for key, check in (
+            ("headcount", checks.headcount),
+            ("min_age", checks.min_age),
+            ("max_age", checks.max_age),
+            ("salary_min", checks.salary_min),
+            ("salary_max", checks.salary_max),
+            ("education", checks.education),
+            ("lodging", checks.lodging),
+            ("schedule", checks.schedule),
+            ("closes_on", checks.closes_on),
+        ):
+            v[key] = self._checked(check, col[key])
+        for low, high in (("min_age", "max_age"), ("salary_min", "salary_max")):
+            pairs = list(zip(v[low], v[high], strict=True))
+            self._flag(
+                pairs,
+                {(a, b) for a, b in set(pairs) if a is not None and b is not None and a > b},
+            )
+        v["for_townships"] = self._for_townships(checks, kinds, col["for_townships"])
+        status: list[str] | tuple[str, ...] = ("open",) * n
+        hires: list[int] | tuple[int, ...] = (0,) * n
+        created: list[dt.date | None] | tuple[None, ...] = (None,) * n
+        updated: list[dt.date | None] | tuple[None, ...] = (None,) * n
+        if existing:
+            status, hires, created, updated = (
+                list(status),
+                list(hires),
+                list(created),
+                list(updated),
+            )
+            headcounts = v["headcount"]
+            for j, post_id in enumerate(ids):
+                before = existing.get(post_id)
+                if before is None:
+                    continue
+                status[j], hires[j] = before.status, before.hires
+                created[j], updated[j] = before.created_on, before.updated_on
+                if headcounts[j] is not None and headcounts[j] < before.hires:
+                    self.suspects.add(j)
+        certificates = {t: checks.certificates(t) for t in set(col["certificates"])}
+        v |= {
+            "post_id": ids,
+            "external_id": external_ids,
+            "title": titles,
+            "kind": kinds,
+            "employer": employers,
+            "district": districts,
+            "township": townships,
+            "township_code": township_codes,
+            "address": col["address"],
+            "skills": col["skills"],
+            "certificates": list(map(certificates.__getitem__, col["certificates"])),
+            "description": col["description"],
+            "contact": col["contact"],
+            "status": status,
+            "hires": hires,
+            "created_on": created,
+            "updated_on": updated,
+        }
+
+    def _flag(self, column: Sequence[Any], bad: set[Any]) -> None:
+        if bad:
+            self.suspects.update(j for j, value in enumerate(column) if value in bad)
+
+    def _checked(self, check: Callable[[str], Check], column: Sequence[str]) -> list[Any]:
+        found = {text: check(text) for text in set(column)}
+        self._flag(column, {text for text, (_, problem) in found.items() if problem})
+        values = {text: value for text, (value, _) in found.items()}
+        return list(map(values.__getitem__, column))
+
+    @staticmethod
+    def _place(
+        checks: _Checks, raw_district: str, raw_township: str
+    ) -> tuple[str, str, str] | None:
+        area, problem = checks.area(raw_district)
+        if problem:
+            return None
+        if not raw_township:
+            return area.name, "", ""
+        found, problem = checks.township(raw_township, area.name)
+        return None if problem else (area.name, found.name, found.code)
+
+    def _for_townships(
+        self, checks: _Checks, kinds: Sequence[str], raw: Sequence[str]
+    ) -> list[tuple[str, ...]]:
+        pairs = list(zip(kinds, raw, strict=True))
+        codes: dict[tuple[str, str], tuple[str, ...]] = {}
+        bad: set[tuple[str, str]] = set()
+        for kind, text in set(pairs):
+            codes[kind, text] = ()
+            if kind == PUBLIC_WELFARE:
+                if checks.bureau:
+                    codes[kind, text], problems = checks.for_townships(text)
+                    if problems:
+                        bad.add((kind, text))
+            elif text:
+                bad.add((kind, text))
+        self._flag(pairs, bad)
+        return list(map(codes.__getitem__, pairs))
+
+
+def parse_posts(
+    table: Table,
+    *,
+    uploader: str,
+    agreements: Sequence[Agreement],
+    today: dt.date,
+    gazetteer: Gazetteer,
+    existing: Mapping[str, Post] | None = None,
+    by_row: bool = False,
+) -> UploadResult:
+    """Validate an upload's rows for ``uploader`` (an area name): posts and every error.
+
+    ``existing`` maps post ids to the posts already stored, so that a re-upload keeps their
+    hires, state and creation date and cannot cut 招聘人数 below the hires recorded.
+    The rules run a column at a time; rows with a problem (and every row when ``by_row``,
+    the reference the column-wise pass is tested against) go through the per-row checks.
+    """
+    uploader = gazetteer.area(uploader).name
+    bureau = uploader in OUTER_DISTRICTS
+    index, header_errors = map_headers(table.headers, POST_COLUMNS)
+    blank = [j for j, r in enumerate(table.rows) if not any(r)]
+    n_rows = len(table.rows) - len(blank)
+    if header_errors:
+        return UploadResult((), tuple(header_errors), n_rows, n_rows)
+    if n_rows == 0:
+        empty = RowError(2, "", "", "文件中没有岗位：请从第2行起每行填写一个岗位（第1行为表头）")
+        return UploadResult((), (empty,), 0, 0)
+    checks = _Checks(
+        uploader=uploader, bureau=bureau, agreements=agreements, today=today, gazetteer=gazetteer
+    )
+    existing = existing or {}
+    n = len(table.rows)
+    col = _columns(table, index, n)
+    ids = make_post_ids(uploader, col["external_id"])
+    first_row: dict[str, int] = {}
+    for j, external_id in enumerate(col["external_id"]):
+        first_row.setdefault(external_id, j + 2)
+    context: dict[str, Any] = {
+        "col": col,
+        "checks": checks,
+        "ids": ids,
+        "first_row": first_row,
+        "existing": existing,
+    }
+    rows = _Rows(**context)
+    if by_row:
+        suspects = set(range(n))
+    else:
+        columns = _ColumnPass(**context)
+        suspects = columns.suspects
+    skip = suspects.union(blank)
+    errors: list[RowError] = []
+    checked: list[tuple[int, Post]] = []  # (row, post) of suspects without an error
+    rejected = 0
+    for j in sorted(suspects.difference(blank)):
+        errs, post = rows.check(j)
+        if post is None:
             rejected += 1
             errors.extend(errs)
-            continue
-        posts.append(
-            Post(
-                post_id=post_id,
-                external_id=external_id,
-                uploader=uploader,
-                title=title,
-                kind=kind,
-                employer=employer,
-                district=district,
-                headcount=headcount,
-                employer_code=code,
-                township=township,
-                township_code=township_code,
-                address=col["address"][j],
-                min_age=min_age,
-                max_age=max_age,
-                education=education,
-                skills=col["skills"][j],
-                certificates=checks.certificates(col["certificates"][j]),
-                description=col["description"][j],
-                salary_min=low,
-                salary_max=high,
-                lodging=lodging,
-                schedule=schedule,
-                closes_on=closes_on,
-                for_townships=for_townships,
-                contact=col["contact"][j],
-                status=before.status if before is not None else "open",
-                hires=before.hires if before is not None else 0,
-                created_on=before.created_on if before is not None else None,
-                updated_on=before.updated_on if before is not None else None,
-            )
-        )
-        post_rows.append(number)
+        else:
+            checked.append((j + 2, post))
+    keep = [j for j in range(n) if j not in skip] if skip else range(n)
+    posts: list[Post] = []
+    if keep and not by_row:
+        picked = columns.values
+        if skip:
+            picked = {k: [values[j] for j in keep] for k, values in picked.items()}
+        posts = posts_from_columns(len(keep), picked, {"uploader": uploader})
+    post_rows = [j + 2 for j in keep] if not by_row else []
+    if checked:  # rows the column-wise pass doubted needlessly: merged in row order
+        merged = sorted([*zip(post_rows, posts, strict=True), *checked], key=lambda rp: rp[0])
+        post_rows, posts = [r for r, _ in merged], [p for _, p in merged]
     return UploadResult(tuple(posts), tuple(errors), n_rows, rejected, tuple(post_rows))
 
 

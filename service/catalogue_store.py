@@ -49,34 +49,6 @@ _content_values = operator.attrgetter(*_CONTENT)
 _RETRIES = 20
 
 
-# KEYS: posts, state, version, feed. ARGV: expected version, day, then a JSON array of
-# [post_id, stored value, event, reopen (0/1), uploader]. Writes the posts, bumps the
-# version once and appends one feed entry per post, all or nothing.
-_UPLOAD = """
-local v = tonumber(redis.call('GET', KEYS[3]) or '0')
-if v ~= tonumber(ARGV[1]) then return -1 end
-local items = cjson.decode(ARGV[3])
-if #items == 0 then return v end
-v = v + 1
-redis.call('SET', KEYS[3], v)
-local posts = {}
-local function flush()
-  if #posts > 0 then
-    redis.call('HSET', KEYS[1], unpack(posts))
-    posts = {}
-  end
-end
-for i, it in ipairs(items) do
-  posts[#posts + 1] = it[1]; posts[#posts + 1] = it[2]
-  if #posts >= 1000 then flush() end
-  if it[4] == 1 then redis.call('HDEL', KEYS[2], it[1]) end
-  redis.call('XADD', KEYS[4], v .. '-' .. i, 'event', it[3], 'post_id', it[1],
-             'uploader', it[5], 'day', ARGV[2])
-end
-flush()
-return v
-"""
-
 # KEYS: posts, state, version, feed. ARGV: new state, event, actor, day, post ids…
 # Marks each post not already in that state (nor closed); returns {version or 0, marked}.
 _MARK = """
@@ -118,6 +90,21 @@ redis.call('XADD', KEYS[5], v .. '-1', 'event', event, 'post_id', ARGV[1],
            'uploader', post['uploader'], 'day', ARGV[2])
 return {v, hires}
 """
+
+
+_HSET_PAIRS = 1000  # posts per HSET of an upload's transaction
+
+
+def _resp(*args: bytes) -> bytes:
+    """One command in the Redis protocol (RESP), ready to send."""
+    parts = [b"*%d\r\n" % len(args)]
+    parts += [b"$%d\r\n%s\r\n" % (len(a), a) for a in args]
+    return b"".join(parts)
+
+
+# One post an upload writes: post_id, stored value ("<created_on> <updated_on> <JSON>"),
+# event (created / updated), reopen (updated from expired: the mark goes), uploader.
+_Write = tuple[str, bytes, str, bool, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +260,6 @@ class CatalogueStore:
         self.k_agreements = f"{base}:agreements"
         self.k_controls = f"{base}:controls"
         self.k_control_log = f"{base}:control_log"
-        self._upload = redis_client.register_script(_UPLOAD)
         self._mark = redis_client.register_script(_MARK)
         self._hire = redis_client.register_script(_HIRE)
         self._cache: tuple[int, list[Post]] | None = None
@@ -426,41 +412,108 @@ class CatalogueStore:
         errors = result.errors
         if errors and (not keep or not result.posts):
             return UploadReport(0, 0, 0, result.rejected, errors, True, dry_run, version)
-        ids = [p.post_id for p in result.posts]
-        old_raw: Any = self.redis.hmget(self.k_posts, ids) if ids else []
+        posts = result.posts
+        old_raw: Any = self.redis.hmget(self.k_posts, [p.post_id for p in posts]) if posts else []
         day = today.isoformat()
-        stamp = f"{day} {day} "
-        items: list[list[Any]] = []
-        changed: dict[int, tuple[str, bytes]] = {}  # position in items → (text, stored)
-        created = unchanged = 0
-        for post, raw in zip(result.posts, old_raw, strict=True):
-            content = _content_json(post)
+        stamp = f"{day} {day} ".encode()
+        writes: list[_Write] = []
+        changed: list[tuple[int, bytes, bytes]] = []  # (position in writes, content, stored)
+        unchanged = 0
+        for post, content, raw in zip(posts, map(_content_json, posts), old_raw, strict=True):
             if raw is None:
-                created += 1
-                items.append([post.post_id, stamp + content.decode(), "created", 0, post.uploader])
+                writes.append((post.post_id, stamp + content, "created", False, post.uploader))
             elif raw[_DATES:] == content:
                 unchanged += 1
             else:
-                changed[len(items)] = (content.decode(), raw)
-                items.append([post.post_id, "", "updated", 0, post.uploader])
+                changed.append((len(writes), content, raw))
+                writes.append((post.post_id, b"", "updated", False, post.uploader))
         if changed:
-            states = self.redis.hmget(self.k_state, [items[i][0] for i in changed])
-            for (i, (text, raw)), state in zip(changed.items(), states, strict=True):
-                items[i][1] = f"{raw[:10].decode()} {day} {text}"
-                items[i][3] = 1 if state == b"expired" else 0  # a new closing date reopens
+            states = self.redis.hmget(self.k_state, [writes[i][0] for i, _, _ in changed])
+            for (i, content, raw), state in zip(changed, states, strict=True):
+                value = b"%s %s %s" % (raw[:10], day.encode(), content)
+                reopen = state == b"expired"  # a new closing date reopens
+                writes[i] = (writes[i][0], value, "updated", reopen, writes[i][4])
         updated = len(changed)
-        if dry_run or not items:
+        created = len(writes) - updated
+        if dry_run or not writes:
             return UploadReport(
                 created, updated, unchanged, result.rejected, errors, False, dry_run, version
             )
-        keys = [self.k_posts, self.k_state, self.k_version, self.k_feed]
-        payload = orjson.dumps(items)  # bytes: redis sends them as they are
-        new_version = int(self._upload(keys=keys, args=[version, day, payload]))
-        if new_version < 0:
+        new_version = self._write(writes, version, day)
+        if new_version is None:
             return None  # the catalogue changed meanwhile: recompute
         return UploadReport(
             created, updated, unchanged, result.rejected, errors, False, False, new_version
         )
+
+    def _write(self, writes: list[_Write], version: int, day: str) -> int | None:
+        """Store an upload's posts in one MULTI/EXEC: the posts, the version bumped once and one
+        feed entry each, all or nothing; None (nothing written) if the catalogue is no longer
+        at ``version``.
+
+        WATCH on the version and the feed makes EXEC refuse if anything changed after the
+        version was read. The commands go as one block of the Redis protocol: encoding twenty
+        thousand feed entries through the client's command layer would cost more than
+        validating the upload. (Not a Lua script: Lua interns every string it is given, and
+        stored values that differ only near their start share a hash there, so a large upload
+        of similar rows took quadratic time.)
+        """
+        pool = self.redis.connection_pool
+        conn: Any = pool.get_connection()  # the client's types leave these calls untyped
+        try:
+            conn.send_command("WATCH", self.k_version, self.k_feed)
+            conn.read_response()
+            conn.send_command("GET", self.k_version)
+            current = int(conn.read_response() or 0)
+            conn.send_command("XREVRANGE", self.k_feed, "+", "-", "COUNT", 1)
+            last: Any = conn.read_response()
+            if current != version:
+                conn.send_command("UNWATCH")
+                conn.read_response()
+                return None
+            new = version + 1
+            if last and int(last[0][0].split(b"-")[0]) >= new:
+                raise RuntimeError(f"{self.k_feed} holds entries past version {version}")
+            block = self._transaction(writes, new, day)
+            conn.send_packed_command([b"".join(block)])
+            for _ in range(len(block) - 1):  # +OK for MULTI, +QUEUED for each command
+                conn.read_response()
+            done = conn.read_response()  # EXEC: the replies, or nil when a watched key changed
+        except BaseException:
+            conn.disconnect()  # replies may be left unread: never reuse this connection
+            raise
+        finally:
+            pool.release(conn)
+        return None if done is None else new
+
+    def _transaction(self, writes: list[_Write], new: int, day: str) -> list[bytes]:
+        """MULTI, the HSETs, HDEL of reopened posts' marks, SET version, XADDs, EXEC."""
+        posts, state, feed = self.k_posts.encode(), self.k_state.encode(), self.k_feed.encode()
+        block = [_resp(b"MULTI")]
+        for start in range(0, len(writes), _HSET_PAIRS):
+            chunk = writes[start : start + _HSET_PAIRS]
+            block.append(_resp(b"HSET", posts, *(x for w in chunk for x in (w[0].encode(), w[1]))))
+        reopened = [w[0].encode() for w in writes if w[3]]
+        if reopened:
+            block.append(_resp(b"HDEL", state, *reopened))
+        block.append(_resp(b"SET", self.k_version.encode(), b"%d" % new))
+        # Every XADD alike but for its id, event, post and uploader: the constant parts made
+        # once (arguments in the protocol, without a "*<count>" header), the rest per entry.
+        head = b"*11\r\n" + _resp(b"XADD", feed)[4:]
+        events = {e: _resp(b"event", e.encode())[4:] for e in ("created", "updated")}
+        post_id = _resp(b"post_id")[4:]
+        tails = {
+            u: _resp(b"uploader", u.encode(), b"day", day.encode())[4:]
+            for u in {w[4] for w in writes}
+        }
+        for i, w in enumerate(writes, 1):
+            seq, pid = b"%d-%d" % (new, i), w[0].encode()
+            block.append(
+                b"%s$%d\r\n%s\r\n%s%s$%d\r\n%s\r\n%s"
+                % (head, len(seq), seq, events[w[2]], post_id, len(pid), pid, tails[w[4]])
+            )
+        block.append(_resp(b"EXEC"))
+        return block
 
     # -- life cycle ----------------------------------------------------------------------
 
