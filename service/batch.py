@@ -6,8 +6,10 @@ A run of month M:
    while the run lasts; a runner that dies leaves it to expire), so one batch runs at a time;
 2. if M is ``done``: changes nothing. If M has no stored plan: computes it
    (:func:`matcher.plan.plan_month`) and stores it in one MULTI/EXEC — the pushes cut into
-   chunks of whole persons, the shortage and follow-up lists and the month's statistics — with
-   state ``planned``. A stored plan is never recomputed, so a resumed run commits the same plan;
+   chunks of whole persons, the shortage and follow-up lists and the month's statistics (with
+   ``weights_source``: whether the settings', the learned or the hand weights ranked the posts,
+   see :meth:`PlanSettings.from_settings`) — with state ``planned``. A stored plan is never
+   recomputed, so a resumed run commits the same plan;
 3. state ``committing``: each chunk not yet in ``{p}:batch:M:done`` is committed in one
    MULTI/EXEC (WATCHing the lock and the done set) that writes its people's pushes to the
    ledger ``{p}:pushes:M`` (laborer_id → pushes with rank and score: the exposure log), appends
@@ -44,8 +46,19 @@ from features.laborer import Laborer
 from matcher.congestion import congestion
 from matcher.index import PostIndex
 from matcher.plan import MonthPlan, month_before, parse_month, plan_month, shortage_by_township
+from matcher.weights import DEFAULT_WEIGHTS, Weights
+from service.learned_weights import current_weights
 
 STATES: tuple[str, ...] = ("planned", "committing", "done")
+# Where the plan's soft-signal weights came from (``service.learned_weights.current_weights``:
+# settings, learned, hand; ``custom`` for weights a program passes itself), as the month's
+# statistics record it and the batch's pages and CLI name it.
+WEIGHT_SOURCES: Mapping[str, str] = {
+    "settings": "设置 RENGGANG_MATCH_WEIGHTS 指定的权重",
+    "learned": "由推荐结果学习并采用的权重",
+    "hand": "人工设定的默认权重",
+    "custom": "程序指定的权重",
+}
 LOCK_TTL_MS = 30_000
 
 _RELEASE = """
@@ -86,10 +99,32 @@ class PlanSettings:
     repeat_window_months: int = 3
     limits: AgeLimits = field(default_factory=AgeLimits)
     k: int = 30
+    weights: Weights = DEFAULT_WEIGHTS
+    weights_source: str = "hand"  # a key of WEIGHT_SOURCES; stored with the month's figures
+
+    def __post_init__(self) -> None:
+        if self.weights_source not in WEIGHT_SOURCES:
+            raise ValueError(
+                f"weights_source must be one of {sorted(WEIGHT_SOURCES)}, "
+                f"got {self.weights_source!r}"
+            )
+        if self.weights_source == "hand" and self.weights != DEFAULT_WEIGHTS:
+            raise ValueError("weights other than the hand weights need their weights_source")
 
     @classmethod
-    def from_settings(cls, settings: Any) -> PlanSettings:
-        """The values of a :class:`service.settings.Settings`."""
+    def from_settings(cls, settings: Any, client: redis.Redis | None = None) -> PlanSettings:
+        """The values of a :class:`service.settings.Settings`, with the weights in force.
+
+        With ``client`` the weights are :func:`service.learned_weights.current_weights` (the
+        settings' overrides, else the adopted weights in Redis, else the hand weights);
+        without it, the settings' overrides or the hand weights.
+        """
+        if client is not None:
+            weights, source = current_weights(client, settings)
+        elif settings.match_weights:
+            weights, source = Weights.from_mapping(settings.match_weights), "settings"
+        else:
+            weights, source = DEFAULT_WEIGHTS, "hand"
         return cls(
             quotas={
                 "general": settings.quota_general,
@@ -100,6 +135,8 @@ class PlanSettings:
             cap_multiple=settings.cap_multiple,
             repeat_window_months=settings.repeat_window_months,
             limits=AgeLimits(settings.min_age, settings.max_age_men, settings.max_age_women),
+            weights=weights,
+            weights_source=source,
         )
 
 
@@ -461,13 +498,14 @@ class BatchRunner:
                     cap_multiple=settings.cap_multiple,
                     recent=recent,
                     declined=declined,
+                    weights=settings.weights,
                     limits=settings.limits,
                     k=settings.k,
                 )
                 timings["plan"] = time.perf_counter() - t_plan
                 self.plan_timings = dict(plan.timings)
                 t_store = time.perf_counter()
-                self._store_plan(month, plan, data, lock)
+                self._store_plan(month, plan, data, lock, weights_source=settings.weights_source)
                 timings["store"] = time.perf_counter() - t_store
             t_commit = time.perf_counter()
             self._commit(month, lock, pause_after=pause_after)
@@ -501,10 +539,19 @@ class BatchRunner:
                 except redis.WatchError:
                     continue  # the lock was renewed (PEXPIRE) or the set changed: read again
 
-    def _store_plan(self, month: str, plan: MonthPlan, data: BatchInputs, lock: BatchLock) -> None:
+    def _store_plan(
+        self,
+        month: str,
+        plan: MonthPlan,
+        data: BatchInputs,
+        lock: BatchLock,
+        *,
+        weights_source: str,
+    ) -> None:
         records = push_records(plan, data)
         chunks = chunked(records, self.chunk)
         stats = month_stats(plan, data)
+        stats["weights_source"] = weights_source  # which weights ranked the month's posts
         people = {lab.laborer_id: lab for lab in data.laborers}
         lists = {
             "shortage": [
@@ -706,6 +753,7 @@ def _month_number(month: str) -> int:
 
 __all__ = [
     "STATES",
+    "WEIGHT_SOURCES",
     "BatchBusyError",
     "BatchError",
     "BatchInputs",

@@ -4,7 +4,9 @@ Every minute the scheduler asks :func:`due_month`: once the configured day and h
 have come (default the 1st at 02:00, Asia/Shanghai) and that month's batch is not done, it runs
 the batch. When several service instances share one Redis, the batch lock lets exactly one of
 them run it; the others find the lock taken and, next time, the month done. A batch that died
-half-way is not done either, so the next tick resumes it.
+half-way is not done either, so the next tick resumes it. Each run ranks with the weights in
+force when it plans (``service.learned_weights.current_weights``), so weights adopted since the
+service started are used without a restart.
 
 The cron equivalent, for a deployment without a long-running service::
 

@@ -96,7 +96,7 @@ def _run(request: Request, month: str, today: dt.date) -> None:
     _runner(request).run(
         month,
         inputs=lambda: load_inputs(client, settings, today=month_day(month, today)),
-        settings=PlanSettings.from_settings(settings),
+        settings=PlanSettings.from_settings(settings, client),  # the weights in force now
     )
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from features.laborer import TIER_NAMES
 from matcher.plan import parse_month
 from service.batch import (
+    WEIGHT_SOURCES,
     BatchBusyError,
     BatchError,
     BatchRunner,
@@ -53,14 +54,16 @@ def runner_for(ctx_redis: Any, settings: Settings) -> BatchRunner:
 def run_month(
     client: Any, settings: Settings, month: str, *, pause_after: int | None = None
 ) -> dict[str, Any]:
-    """Run the batch of ``month`` with the stored roster and catalogue; returns its status."""
+    """Run the batch of ``month`` with the stored roster and catalogue and the weights in force
+    (settings, else adopted, else hand: ``service.learned_weights.current_weights``); returns its
+    status."""
     today = dt.datetime.now(ZoneInfo(settings.batch_timezone)).date()
     day = month_day(month, today)
     runner = runner_for(client, settings)
     return runner.run(
         month,
         inputs=lambda: load_inputs(client, settings, today=day),
-        settings=PlanSettings.from_settings(settings),
+        settings=PlanSettings.from_settings(settings, client),
         pause_after=pause_after,
     )
 
@@ -76,6 +79,9 @@ def print_month_stats(stats: dict[str, Any]) -> None:
         f"不在岗位不足名单上的 {stats['difficulty_share_two_not_short']:.1%}）；"
         f"为保底超出上限的推送 {stats['overflows']} 条"
     )
+    source = stats.get("weights_source")  # months planned before it was recorded have none
+    if source:
+        print(f"排序所用权重：{WEIGHT_SOURCES.get(source, source)}")
     cong = stats["congestion"]
     print(
         f"每个空缺的推送数：最多 {cong['per_place_max']}，90分位 {cong['per_place_p90']}；"

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from matcher.plan import parse_month
 from service import audit
 from service.api import batches as batches_api
+from service.batch import WEIGHT_SOURCES
 from service.keys import Principal
 from service.pages.charts import Bar, bar_chart, bars
 from service.pages.common import PageRoute, Poster, prefix_of, redis_of, render, today_of, viewer_in
@@ -56,7 +57,8 @@ def _month(value: str) -> str:
 
 
 def progress(request: Request, who: Principal, month: str) -> dict[str, Any]:
-    """The batch's state as the progress box shows it: words, chunks done of all, finished."""
+    """The batch's state as the progress box shows it: words (with the weights that ranked the
+    posts), chunks done of all, finished."""
     status = batches_api.batch_status(request, who, month)
     state = status["state"]
     runner = runner_of(request)
@@ -69,6 +71,9 @@ def progress(request: Request, who: Principal, month: str) -> dict[str, Any]:
         text += f"：已写入 {done}/{total} 批，{status['committed_pushes']} 条推送"
     elif state == "done":
         text += f"：{status['people']} 人需推送，共推送 {status['pushes']} 条"
+    source = (status.get("stats") or {}).get("weights_source") or ""
+    if source:  # recorded with the plan; months planned before it was have none
+        text += f"；排序权重：{WEIGHT_SOURCES.get(source, source)}"
     if status.get("error"):
         text += f"（{status['error']}）"
     return {
@@ -78,6 +83,7 @@ def progress(request: Request, who: Principal, month: str) -> dict[str, Any]:
         "done": done,
         "total": total,
         "finished": state == "done" or (state == "none" and not running),
+        "weights": source,
     }
 
 
