@@ -409,7 +409,10 @@ class TitleModel:
         # per class and normalised to shares.
         rare = sparse.csr_matrix(queries @ self.rare_)
         similarity = sparse.csr_matrix(rare @ self.documents_t_)
-        similarity.data **= self.sharpness
+        if self.sharpness == 3:  # a product is several times faster than a power
+            similarity.data *= similarity.data * similarity.data
+        else:
+            similarity.data **= self.sharpness
         votes = (similarity @ self.doc_class_).toarray()
         votes /= np.maximum(votes.sum(axis=1, keepdims=True), 1e-12)
         scores += self.vote_weight * votes
@@ -421,7 +424,8 @@ class TitleModel:
         scores += self.name_weight * best_name
         if self.lexicon_prior:
             for row, text in enumerate(texts):
-                known = self.lexicon_class_.get(normalize_surface(text))
+                # A cleaned title is folded already: only its spaces differ from a surface.
+                known = self.lexicon_class_.get(text.replace(" ", ""))
                 if known is not None:
                     scores[row, known] += self.lexicon_prior
         best = scores.argmax(axis=1)
