@@ -4,9 +4,11 @@ records which ones, on the real Redis."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 import redis
@@ -26,6 +28,7 @@ from service.cli import main
 from service.cli.batch_cmd import run_month
 from service.learned_weights import clear_adopted, save_adopted
 from service.roster_store import RosterStore
+from service.scheduler import tick
 from service.settings import Settings
 from tests.factories import SECRET, TODAY, birth_for_age, make_laborer
 from tests.service.batch_world import load_district
@@ -243,3 +246,16 @@ def test_the_batch_page_names_the_weights_the_month_was_ranked_with(
         progress = web.get(f"/batches/{MONTH}/status.json").json()
         assert progress["weights"] == "hand"
         assert WEIGHT_SOURCES["hand"] in progress["text"]
+
+
+def test_the_scheduled_batch_ranks_with_weights_adopted_after_the_service_started(
+    settings: Settings, store: redis.Redis
+) -> None:
+    s = _settings(settings, "wt")
+    welder = _welder_and_two_posts(store, "wt")
+    _adopt(store, "wt", COMMUTE_ONLY)
+    now = dt.datetime(2026, 11, 1, 2, 5, tzinfo=ZoneInfo(s.batch_timezone))
+    assert tick(store, s, now=now) == MONTH
+    status = BatchRunner(store, prefix="wt").status(MONTH)
+    assert status["stats"]["weights_source"] == "learned"
+    assert _first_push(store, "wt", welder.laborer_id)["external_id"] == "NEAR-CLEAN"
