@@ -396,7 +396,8 @@ class CatalogueStore:
         keep_valid: bool = False,
     ) -> UploadReport:
         """Read an ``.xlsx``/``.csv`` upload and store it (see :meth:`upload`)."""
-        table = read_table(data, filename)
+        with _no_gc():
+            table = read_table(data, filename)
         return self.upload(
             table,
             uploader=uploader,
