@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -329,11 +330,14 @@ class PostIndex:
         home = kind == kind_code[HOME_BASED]
         # (P + 1, m): the last row is a person whose place is unknown, who reaches no post
         # by commute (only home-based work).
-        minutes = np.vstack([places.minutes[:, place], np.full((1, m), np.inf, dtype=np.float32)])
+        n_places = len(places)
+        minutes = np.empty((n_places + 1, m), np.float32)
+        np.take(places.minutes, place, axis=1, out=minutes[:n_places])
+        minutes[n_places] = np.inf
         minutes[:, home] = 0.0
-        signal = np.vstack(
-            [commute_signal(places.minutes)[:, place], np.zeros((1, m), dtype=np.float32)]
-        )
+        signal = np.empty((n_places + 1, m), np.float32)
+        np.take(commute_signal(places.minutes), place, axis=1, out=signal[:n_places])
+        signal[n_places] = 0.0
         signal[:, home] = 1.0
         certs = [post_certificates(p) for p in ordered]
         cert_names = tuple(sorted(set().union(*certs))) if certs else ()
@@ -372,17 +376,17 @@ class PostIndex:
             boost=boost_signal(boost),
             pay=pay,
             freshness=freshness_signal(age_days),
-            reach=np.ascontiguousarray(reach),
-            minutes=np.ascontiguousarray(minutes),
-            near_home=np.ascontiguousarray(minutes <= NEAR_HOME_MINUTES),
-            commute_signal=np.ascontiguousarray(signal),
+            reach=reach,
+            minutes=minutes,
+            near_home=minutes <= NEAR_HOME_MINUTES,
+            commute_signal=signal,
             certificates=cert_names,
             cert_required=cert_required,
             cert_required_t=np.ascontiguousarray(cert_required.T),
             post_certs=tuple(certs),
             cert_bits=cert_bits,
-            not_public_welfare=kind != kind_code[PUBLIC_WELFARE],
-            not_directed=kind != kind_code[DIRECTED],
+            not_public_welfare=_read_only(kind != kind_code[PUBLIC_WELFARE]),
+            not_directed=_read_only(kind != kind_code[DIRECTED]),
             skill_counts=np.diff(post_skills.indptr).astype(np.int32),
             post_skills=post_skills,
             skill_posts=sp.csr_matrix(post_skills.T),
@@ -395,6 +399,12 @@ class PostIndex:
         )
 
 
+def _read_only(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The mask, read-only: a person's rules share it rather than copy it."""
+    mask.flags.writeable = False
+    return mask
+
+
 def _reach(
     posts: Sequence[Post],
     agreements: Sequence[Agreement],
@@ -404,7 +414,7 @@ def _reach(
 ) -> npt.NDArray[np.bool_]:
     """Whom each post may reach by township row (T+1 rows; the last is "unknown")."""
     t = places.n_townships
-    reach = np.ones((t + 1, len(posts)), dtype=bool)
+    by_post = np.ones((len(posts), t + 1), dtype=bool)  # set by post, then transposed
     district_rows: dict[str, list[int]] = {}
     for row in range(t):
         district_rows.setdefault(places.districts[row], []).append(row)
@@ -413,23 +423,24 @@ def _reach(
         if post.kind == PUBLIC_WELFARE:
             # 公益性岗位 serve the difficulty persons of for_townships; a post naming none serves
             # its own township, else its district.
-            reach[:, j] = False
+            by_post[j] = False
             codes = post.for_townships or ((post.township_code,) if post.township_code else ())
             rows = [r for c in codes if (r := places.township_row(c)) is not None]
             if not rows:
                 rows = district_rows.get(post.district, [])
-            reach[rows, j] = True
+            by_post[j, rows] = True
         elif post.kind == DIRECTED:
-            reach[:, j] = False
+            by_post[j] = False
             key = (post.uploader, post.employer_code, post.township_code)
             if key not in memo:
                 found = directed_reach(post, agreements, today)
                 memo[key] = (found.districts, found.townships)
             districts, townships = memo[key]
             for d in districts:
-                reach[district_rows.get(d, []), j] = True
+                by_post[j, district_rows.get(d, [])] = True
             rows = [r for c in townships if (r := places.township_row(c)) is not None]
-            reach[rows, j] = True
+            by_post[j, rows] = True
+    reach: npt.NDArray[np.bool_] = np.ascontiguousarray(by_post.T)
     return reach
 
 
@@ -466,15 +477,18 @@ def _text(
     a_skill, a_fine, a_small, a_tfidf = TEXT_COEFFICIENTS
 
     def block(sets: Sequence[frozenset[str]], vocab: dict[str, int], coef: float) -> sp.csr_matrix:
-        rows, cols, vals = [], [], []
-        for i, s in enumerate(sets):
-            for c in s:
-                rows.append(i)
-                cols.append(vocab[c])
-                vals.append(coef / len(s))
-        return sp.csr_matrix(
-            (np.asarray(vals, np.float32), (rows, cols)), shape=(m, len(vocab)), dtype=np.float32
-        )
+        # each post's features, coef / (number of them) each; sets repeat, looked up once each
+        columns: dict[frozenset[str], list[int]] = {}
+        for s in sets:
+            if s not in columns:
+                columns[s] = [vocab[c] for c in s]
+        lengths = np.fromiter(map(len, sets), np.int64, len(sets))
+        total = int(lengths.sum())
+        rows = np.repeat(np.arange(len(sets)), lengths)
+        cols = np.fromiter(chain.from_iterable(columns[s] for s in sets), np.int64, total)
+        share = np.array([coef / n if n else 0.0 for n in lengths.tolist()])
+        vals = np.repeat(share, lengths).astype(np.float32)
+        return sp.csr_matrix((vals, (rows, cols)), shape=(m, len(vocab)), dtype=np.float32)
 
     post_skills = block(skill_sets, skills, 1.0)
     post_skills.data[:] = 1.0
