@@ -485,7 +485,12 @@ class CatalogueStore:
             raise
         finally:
             pool.release(conn)
-        return None if done is None else new
+        if done is None:
+            return None
+        failed = [r for r in done if isinstance(r, Exception)]
+        if failed:  # a command failed when run (a key of the wrong type): as a script would
+            raise failed[0]
+        return new
 
     def _transaction(self, writes: list[_Write], new: int, day: str) -> list[bytes]:
         """MULTI, the HSETs, HDEL of reopened posts' marks, SET version, XADDs, EXEC."""
