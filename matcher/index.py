@@ -35,11 +35,10 @@ import scipy.sparse as sp
 from catalogue.agreements import directed_reach
 from catalogue.controls import EmployerControl, control_for
 from catalogue.models import DIRECTED, HOME_BASED, POST_KINDS, PUBLIC_WELFARE, Agreement, Post
-from features import titles as title_model
 from features.commute import Places, places_of
 from features.gazetteer import Gazetteer, load_gazetteer
 from features.skills import TextVectorizer, certificates_in, profile_text
-from features.titles import TitleMatch
+from features.titles import TitleMatch, normalize_titles
 from matcher.errors import IndexMismatchError
 from matcher.signals import (
     NEAR_HOME_MINUTES,
@@ -68,7 +67,7 @@ def forget_titles() -> None:
 
 
 def title_matches(titles: Sequence[str]) -> list[TitleMatch]:
-    """The occupation of each title (:func:`features.titles.normalize_title`).
+    """The occupation of each title (:func:`features.titles.normalize_titles`).
 
     Each distinct title is normalised once per process: titles repeat within a catalogue and
     across its versions, so a rebuild normalises only the titles it has not seen.
@@ -82,9 +81,7 @@ def title_matches(titles: Sequence[str]) -> list[TitleMatch]:
         else:
             known[title] = found
     if new:
-        batch = getattr(title_model, "normalize_titles", None)
-        matched = batch(new) if batch is not None else [title_model.normalize_title(t) for t in new]
-        fresh = dict(zip(new, matched, strict=True))
+        fresh = dict(zip(new, normalize_titles(new), strict=True))
         known.update(fresh)
         if len(_TITLE_MEMO) + len(fresh) > _TITLE_MEMO_SIZE:
             _TITLE_MEMO.clear()
