@@ -94,6 +94,10 @@ class Post:
 
 
 _POST_FIELDS = tuple(f.name for f in fields(Post))
+# What an uploader writes of a post (the rest is the catalogue's: id, hires, state, dates).
+CONTENT_FIELDS = tuple(
+    n for n in _POST_FIELDS if n not in ("post_id", "status", "hires", "created_on", "updated_on")
+)
 
 
 def posts_from_columns(
@@ -158,6 +162,7 @@ class Agreement:
 
 
 __all__ = [
+    "CONTENT_FIELDS",
     "DIRECTED",
     "HOME_BASED",
     "POST_KINDS",

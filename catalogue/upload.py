@@ -21,14 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
+
+import orjson
 
 from catalogue.agreements import directed_allowed
 from catalogue.columns import POST_COLUMNS
 from catalogue.credit_code import credit_code_problem, normalize_credit_code
 from catalogue.models import (
+    CONTENT_FIELDS,
     DIRECTED,
     POST_KINDS,
     PUBLIC_WELFARE,
@@ -72,6 +75,9 @@ class UploadResult:
     rows: int = 0  # data rows read (blank rows not counted)
     rejected: int = 0  # rows with at least one error
     post_rows: tuple[int, ...] = ()  # the spreadsheet row of each post
+    # When computed: each post's CONTENT_FIELDS as the JSON object orjson writes of them
+    # (what the store keeps and compares); () otherwise. Not part of equality.
+    contents: tuple[bytes, ...] = field(default=(), compare=False, repr=False)
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -697,10 +703,31 @@ def parse_posts(
             picked = {k: [values[j] for j in keep] for k, values in picked.items()}
         posts = posts_from_columns(len(keep), picked, {"uploader": uploader})
     post_rows = [j + 2 for j in keep] if not by_row else []
+    contents: list[bytes] = []
     if checked:  # rows the column-wise pass doubted needlessly: merged in row order
         merged = sorted([*zip(post_rows, posts, strict=True), *checked], key=lambda rp: rp[0])
         post_rows, posts = [r for r, _ in merged], [p for _, p in merged]
-    return UploadResult(tuple(posts), tuple(errors), n_rows, rejected, tuple(post_rows))
+    elif posts:
+        contents = _contents(picked, len(posts), uploader)
+    return UploadResult(
+        tuple(posts), tuple(errors), n_rows, rejected, tuple(post_rows), tuple(contents)
+    )
+
+
+def _contents(columns: Mapping[str, Sequence[Any]], n: int, uploader: str) -> list[bytes]:
+    """Each post's CONTENT_FIELDS as orjson writes them as one object, built a field at a time:
+    every distinct value of a field is encoded once, each post's JSON joined from the parts.
+    (Values of a field are all of its one type here, so equal values encode alike.)"""
+    parts: list[Sequence[bytes]] = []
+    for name in CONTENT_FIELDS:
+        head = orjson.dumps(name) + b":"
+        if name == "uploader":
+            parts.append((head + orjson.dumps(uploader),) * n)
+            continue
+        column = columns[name]
+        encoded = {value: head + orjson.dumps(value) for value in set(column)}
+        parts.append(list(map(encoded.__getitem__, column)))
+    return [b"{" + b",".join(row) + b"}" for row in zip(*parts, strict=True)]
 
 
 __all__ = ["MAX_AGE", "MIN_AGE", "UploadResult", "parse_date", "parse_posts", "split_list"]

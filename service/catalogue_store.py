@@ -38,13 +38,12 @@ import redis
 from catalogue.agreements import agreement_as_dict, agreement_from_dict
 from catalogue.controls import EmployerControl
 from catalogue.errors import PostStateError, UnknownPostError
-from catalogue.models import Agreement, Post, post_state
+from catalogue.models import CONTENT_FIELDS, Agreement, Post, post_state
 from catalogue.upload import UploadResult, parse_posts
 from features.gazetteer import Gazetteer
 from features.tabular import RowError, Table, is_digits, read_table
 
-_STORED_ELSEWHERE = frozenset({"post_id", "hires", "status", "created_on", "updated_on"})
-_CONTENT = tuple(f.name for f in dataclasses.fields(Post) if f.name not in _STORED_ELSEWHERE)
+_CONTENT = CONTENT_FIELDS
 _content_values = operator.attrgetter(*_CONTENT)
 _RETRIES = 20
 
@@ -420,7 +419,11 @@ class CatalogueStore:
         writes: list[_Write] = []
         changed: list[tuple[int, bytes, bytes]] = []  # (position in writes, content, stored)
         unchanged = 0
-        for post, content, raw in zip(posts, map(_content_json, posts), old_raw, strict=True):
+        # The JSON parse_posts made of each post, else made here: the same bytes.
+        contents = result.contents if len(result.contents) == len(posts) else None
+        for post, content, raw in zip(
+            posts, contents or map(_content_json, posts), old_raw, strict=True
+        ):
             if raw is None:
                 writes.append((post.post_id, stamp + content, "created", False, post.uploader))
             elif raw[_DATES:] == content:

@@ -13,13 +13,14 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalogue.agreements import parse_agreement, parse_agreements
 from catalogue.columns import POST_COLUMNS
 from catalogue.credit_code import make_credit_code
-from catalogue.models import POST_KINDS, Post, make_post_id
+from catalogue.models import CONTENT_FIELDS, POST_KINDS, Post, make_post_id
 from catalogue.upload import UploadResult, parse_posts
 from evaluation.bench_upload import csv_bytes, generate
 from features.gazetteer import load_gazetteer
@@ -68,7 +69,13 @@ def both(table: Table, uploader: str, **kw: object) -> tuple[UploadResult, Uploa
     } | kw
     by_column = parse_posts(table, **args)  # type: ignore[arg-type]
     by_row = parse_posts(table, by_row=True, **args)  # type: ignore[arg-type]
+    if by_column.contents:  # the JSON made a field at a time is the JSON of each post
+        assert by_column.contents == tuple(map(content_json, by_column.posts))
     return by_column, by_row
+
+
+def content_json(post: Post) -> bytes:
+    return orjson.dumps({name: getattr(post, name) for name in CONTENT_FIELDS})
 
 
 def test_a_generated_file_of_real_noisy_titles_gives_the_same_posts_both_ways(
@@ -82,6 +89,7 @@ def test_a_generated_file_of_real_noisy_titles_gives_the_same_posts_both_ways(
     by_column, by_row = both(table, "通州区", agreements=[*AGREEMENTS, own])
     assert by_column.errors == ()
     assert by_column == by_row
+    assert len(by_column.contents) == len(by_column.posts) == len(rows)
     assert [p.title for p in by_column.posts] == [r[1] for r in rows]  # titles pass intact
     assert set(real_titles()) >= {p.title for p in by_column.posts}
     assert all(type(p) is Post for p in by_column.posts)

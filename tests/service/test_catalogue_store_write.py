@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from catalogue.agreements import parse_agreement
-from catalogue.models import make_post_id
+from catalogue.models import CONTENT_FIELDS, make_post_id
 from catalogue.upload import parse_posts
 from features.tabular import Table
 from service.catalogue_store import CatalogueStore, UploadReport
@@ -74,6 +74,8 @@ def test_a_stored_post_is_its_dates_and_the_json_of_what_was_uploaded(
     assert content["title"] == "普工坐班包吃住300预支"
     assert (content["certificates"], content["lodging"]) == (["健康证", "电工证"], True)
     assert not {"post_id", "hires", "status", "created_on"} & set(content)
+    [post] = cat.all_posts()
+    assert raw[22:] == orjson.dumps({name: getattr(post, name) for name in CONTENT_FIELDS})
 
 
 def test_a_feed_ahead_of_the_version_refuses_the_upload_and_writes_nothing(
