@@ -40,6 +40,7 @@ fitted (vocabulary included) on the other folds and the classification only.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import threading
@@ -65,6 +66,7 @@ __all__ = [
     "agrees_at",
     "clean_title",
     "load_title_rows",
+    "model_fingerprint",
     "normalize_title",
     "normalize_titles",
     "title_accuracy",
@@ -494,6 +496,27 @@ def normalize_titles(titles: Iterable[str]) -> list[TitleMatch]:
     unique = list(dict.fromkeys(titles))
     found = dict(zip(unique, _default_model().predict(unique), strict=True))
     return [found[t] for t in titles]
+
+
+@cache
+def model_fingerprint() -> str:
+    """A digest of everything the default model is made of: this code, the lexicon and the data.
+
+    Answers kept outside the process (the service keeps them in Redis) are valid only for the
+    model with the same fingerprint.
+    """
+    digest = hashlib.sha256()
+    package = resources.files("features")
+    for name in (
+        "titles.py",
+        "lexicon.py",
+        "occupations.py",
+        "data/lexicon.toml",
+        "data/csco22_occupations.csv",
+        "data/csco22_job_title_to_code.csv",
+    ):
+        digest.update(package.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def agrees_at(predicted: str, expected: str, level: int) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -64,6 +64,18 @@ _TITLE_MEMO_SIZE = 200_000
 def forget_titles() -> None:
     """Forget the titles normalised so far (a benchmark measures a build from scratch)."""
     _TITLE_MEMO.clear()
+
+
+def unknown_titles(titles: Iterable[str]) -> list[str]:
+    """The distinct titles this process has not normalised yet."""
+    return [t for t in dict.fromkeys(titles) if t not in _TITLE_MEMO]
+
+
+def remember_titles(matches: Mapping[str, TitleMatch]) -> None:
+    """Take titles normalised elsewhere (by the same model) as if normalised here."""
+    if len(_TITLE_MEMO) + len(matches) > _TITLE_MEMO_SIZE:
+        _TITLE_MEMO.clear()
+    _TITLE_MEMO.update(matches)
 
 
 def title_matches(titles: Sequence[str]) -> list[TitleMatch]:
@@ -513,5 +525,7 @@ __all__ = [
     "TextSpace",
     "forget_titles",
     "post_text",
+    "remember_titles",
     "title_matches",
+    "unknown_titles",
 ]

@@ -154,6 +154,7 @@ def plan_month(
         today=today,
         limits=limits,
         exclude=exclude,
+        tiers=tiers,
     )
     timings["score"] = time.perf_counter() - clock
     clock = time.perf_counter()

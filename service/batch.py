@@ -286,12 +286,15 @@ def load_inputs(client: redis.Redis, settings: Any, *, today: dt.date) -> BatchI
     """The roster and the post index as stored now, for a plan on ``today``."""
     from service.catalogue_store import CatalogueStore
     from service.roster_store import RosterStore
+    from service.title_cache import warm_titles
 
     roster = RosterStore(client, prefix=settings.key_prefix, secret=settings.resolved_secret())
     records = roster.load_all()
     catalogue = CatalogueStore(client, prefix=settings.key_prefix)
+    posts = catalogue.all_posts()
+    warm_titles(catalogue, (p.title for p in posts))
     index = PostIndex.build(
-        catalogue.all_posts(),
+        posts,
         catalogue.agreements(),
         catalogue.employer_controls(),
         today=today,

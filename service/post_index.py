@@ -19,6 +19,7 @@ import threading
 
 from matcher.index import PostIndex
 from service.catalogue_store import CatalogueStore
+from service.title_cache import warm_titles
 
 STATE_EVENTS: frozenset[str] = frozenset({"hired", "filled", "closed", "expired"})
 
@@ -52,8 +53,10 @@ class IndexCache:
                     return patched
             # Read the version before the data: a change landing meanwhile leaves the label
             # older than the data, so the next call refreshes; the label never runs ahead.
+            posts = self.catalogue.all_posts()
+            warm_titles(self.catalogue, (p.title for p in posts))
             index = PostIndex.build(
-                self.catalogue.all_posts(),
+                posts,
                 self.catalogue.agreements(),
                 self.catalogue.employer_controls(),
                 today=today,

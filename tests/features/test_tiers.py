@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from features.tiers import TierAssessor, assess_tier, load_tier_rules, parse_tier_rules
 from features.laborer import LABORER_FIELDS
+from features.tiers import TierAssessor, assess_tier, load_tier_rules, parse_tier_rules
 from tests.factories import make_laborer
 
 DAY = dt.date(2026, 11, 1)

@@ -231,3 +231,23 @@ def test_training_suggestions_agree_with_the_near_misses_of_a_referral():
         shown = {index.row_of(r.post_id) for r in found.referrals}
         expected = tuple(dict.fromkeys(m.training for m in found.near_misses if m.training))
         assert training_suggestions([(person, shown)], index, today=TODAY) == [expected]
+
+
+def test_each_push_has_the_score_a_referral_gives_for_the_persons_tier():
+    from matcher.refer import refer
+
+    laborers, tiers, _ = _district(seed=5, people=40)
+    kinds = ("社会招聘", "扶贫车间", "居家就业", "村社代工点")
+    catalogue = [make_post(title=t, kind=k, headcount=3) for t in TITLES for k in kinds]
+    index = _index(catalogue)
+    plan = _plan(laborers, tiers, index)
+    by_id = {lab.laborer_id: lab for lab in laborers}
+    checked = Counter()
+    for push in plan.pushes:
+        tier = tiers[push.laborer_id]
+        found = refer(by_id[push.laborer_id], index, k=len(index), today=TODAY, tier=tier)
+        scores = {r.post_id: r.score for r in found.referrals}
+        assert push.score == round(scores[push.post_id], 4), push
+        checked[tier] += 1
+    assert checked["special"] > 0
+    assert checked["general"] > 0
