@@ -278,12 +278,27 @@ def _as_lists(values: list[Any]) -> list[Any]:
     return values
 
 
-def _laborer_from(values: list[Any]) -> Laborer:
-    values = list(values)
-    values[_BIRTH] = dt.date.fromisoformat(values[_BIRTH])
+def _laborer_from(values: list[Any], *, fresh: bool = False) -> Laborer:
+    """The laborer of a record's stored values (``fresh``: the list may be changed in place)."""
+    if not fresh:
+        values = list(values)
+    values[_BIRTH] = _day(values[_BIRTH])
     for i in _TUPLES:
-        values[i] = tuple(values[i])
+        items = values[i]
+        values[i] = tuple(items) if items else ()
     return Laborer(*values)
+
+
+_DAYS: dict[str, dt.date] = {}  # ISO text → date: a roster has a few thousand birth dates
+
+
+def _day(text: str) -> dt.date:
+    day = _DAYS.get(text)
+    if day is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        day = _DAYS[text] = dt.date.fromisoformat(text)
+    return day
 
 
 def _dumps(obj: Any) -> str:
@@ -298,20 +313,23 @@ def _by_id(record: LaborerRecord) -> str:
 
 def _record_from(raw: bytes | str) -> LaborerRecord:
     data = orjson.loads(raw)
-    return LaborerRecord(
-        laborer=_laborer_from(data["l"]),
-        tier=data["t"],
-        tier_reasons=tuple(data["tr"]),
-        tier_override=data.get("to"),
-        status=data["s"],
-        history_len=data["h"],
-        computed_tier=data.get("tc", data["t"]),
-        tier_override_reason=data.get("tor", ""),
-        confirmation_collected=data.get("cc", False),
-        verified_on=dt.date.fromisoformat(data["d"]) if data.get("d") else None,
-        difficulty_reason=data.get("dr", ""),
-        registration_certificate=data.get("rc", ""),
-        registration_date=data.get("rd", ""),
+    get = data.get
+    tier = data["t"]
+    verified = get("d")
+    return LaborerRecord(  # positional, in field order: the fastest way to build 100,000
+        _laborer_from(data["l"], fresh=True),
+        tier,
+        tuple(data["tr"]),
+        get("to"),
+        data["s"],
+        data["h"],
+        get("tc", tier),
+        get("tor", ""),
+        get("cc", False),
+        _day(verified) if verified else None,
+        get("dr", ""),
+        get("rc", ""),
+        get("rd", ""),
     )
 
 
