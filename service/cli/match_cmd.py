@@ -57,6 +57,8 @@ def result_json(result: ReferralResult, catalogue: dict[str, Any]) -> dict[str, 
             {
                 "post_id": n.post_id,
                 "title": catalogue[n.post_id]["title"],
+                "employer": catalogue[n.post_id]["employer"],
+                "township": catalogue[n.post_id]["township"],
                 "missing": n.missing,
                 "training": n.training,
                 "score": n.score,
@@ -113,7 +115,10 @@ def _print_text(payload: dict[str, Any]) -> None:
     if excluded:
         print("已排除：" + "，".join(f"{RULE_NAMES.get(k, k)} {v} 个" for k, v in excluded.items()))
     for n in payload["near_misses"]:
-        print(f"差一点：{n['title']}（缺少{n['missing']}）→ {n['training']}")
+        place = n["township"] or "—"
+        print(
+            f"差一点：{n['title']}｜{n['employer']}｜{place}（缺少{n['missing']}）→ {n['training']}"
+        )
 
 
 def _date(text: str) -> dt.date:

@@ -124,6 +124,8 @@ def test_refer_prints_the_design_json_with_reasons_exclusions_and_near_misses(
     (miss,) = out["near_misses"]
     assert miss["title"] == "管道焊工"
     assert miss["missing"] == "特种作业操作证"
+    assert miss["employer"]
+    assert miss["township"]
     assert "培训" in miss["training"]
     assert "管道焊工" not in titles
     scores = [r["score"] for r in out["referrals"]]
@@ -138,6 +140,10 @@ def test_refer_takes_the_id_number_and_never_prints_it(
     assert world["welder"] not in out
     assert "电焊工" in out
     assert "推荐分" in out
+    # a near miss names the post's employer and place, as a referral does
+    (line,) = [x for x in out.splitlines() if x.startswith("差一点：")]
+    assert line.startswith("差一点：管道焊工｜")
+    assert "（缺少特种作业操作证）" in line
 
 
 def test_people_who_get_nothing_get_an_empty_list_and_a_reason(
