@@ -462,6 +462,8 @@ class RosterStore:
                 return []
             ids = {m.decode() for m in self.redis.sinter(keys)}  # type: ignore[union-attr]
         elif district:
+            if not self.redis.exists(self.index_key("townships", district)):
+                self._index_townships()
             codes = self.redis.smembers(self.index_key("townships", district))
             keys = [self.index_key("township", c.decode()) for c in codes]  # type: ignore[union-attr]
             ids = {m.decode() for m in self.redis.sunion(keys)} if keys else set()  # type: ignore[union-attr]
@@ -478,6 +480,17 @@ class RosterStore:
             return []
         raws = self.redis.hmget(self.people_key, page)
         return [_record_from(r) for r in raws if r is not None]
+
+    def _index_townships(self) -> None:
+        """Write the districts' township sets from the records (rosters of earlier versions)."""
+        codes: defaultdict[str, set[str]] = defaultdict(set)
+        for record in self.load_all():
+            codes[record.laborer.district].add(record.laborer.township_code)
+        if codes:
+            with self.redis.pipeline() as pipe:
+                for district, members in codes.items():
+                    pipe.sadd(self.index_key("townships", district), *sorted(members))
+                pipe.execute()
 
     def _having(self, lids: list[str], tier: str | None, status: str | None) -> list[str]:
         """The laborer_ids (in order) whose record has this effective tier and status."""
