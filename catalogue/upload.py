@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Any
+from operator import itemgetter
+from typing import Any, overload
 
 import orjson
 
@@ -66,11 +67,68 @@ _EDUCATION_ALIASES = {
 }
 
 
+class PostColumns(Sequence[Post]):
+    """Posts held as one sequence of values per field, made :class:`Post` objects only when
+    first read (the store writes an upload from its ids and stored JSON alone). Equal to the
+    tuple of the same posts, as the tuple ``UploadResult.posts`` otherwise is."""
+
+    __slots__ = ("_built", "_columns", "_constants", "_n")
+
+    def __init__(
+        self, n: int, columns: Mapping[str, Sequence[Any]], constants: Mapping[str, Any]
+    ) -> None:
+        self._n = n
+        self._columns: Mapping[str, Sequence[Any]] | None = columns
+        self._constants = constants
+        self._built: tuple[Post, ...] | None = None
+
+    def values(self, name: str) -> Sequence[Any]:
+        """Every post's value of the field ``name``, without making the posts."""
+        if name in self._constants:
+            return (self._constants[name],) * self._n
+        if self._columns is None:
+            return [getattr(p, name) for p in self._posts()]
+        return self._columns[name]
+
+    def _posts(self) -> tuple[Post, ...]:
+        if self._built is None:
+            assert self._columns is not None
+            self._built = tuple(posts_from_columns(self._n, self._columns, self._constants))
+            self._columns = None
+        return self._built
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> Post: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Post, ...]: ...
+    def __getitem__(self, index: int | slice) -> Post | tuple[Post, ...]:
+        return self._posts()[index]
+
+    def __iter__(self) -> Iterator[Post]:
+        return iter(self._posts())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PostColumns):
+            return self._posts() == other._posts()
+        if isinstance(other, tuple):
+            return self._posts() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._posts())
+
+    def __repr__(self) -> str:
+        return repr(self._posts())
+
+
 @dataclass(frozen=True, slots=True)
 class UploadResult:
     """The valid rows as posts (with their spreadsheet rows) and every error found."""
 
-    posts: tuple[Post, ...]
+    posts: tuple[Post, ...] | PostColumns
     errors: tuple[RowError, ...]
     rows: int = 0  # data rows read (blank rows not counted)
     rejected: int = 0  # rows with at least one error
@@ -78,6 +136,12 @@ class UploadResult:
     # When computed: each post's CONTENT_FIELDS as the JSON object orjson writes of them
     # (what the store keeps and compares); () otherwise. Not part of equality.
     contents: tuple[bytes, ...] = field(default=(), compare=False, repr=False)
+
+    def values(self, name: str) -> Sequence[Any]:
+        """Every post's value of the field ``name`` (such as post_id), in the order of posts."""
+        if isinstance(self.posts, PostColumns):
+            return self.posts.values(name)
+        return [getattr(p, name) for p in self.posts]
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -696,38 +760,60 @@ def parse_posts(
         else:
             checked.append((j + 2, post))
     keep = [j for j in range(n) if j not in skip] if skip else range(n)
-    posts: list[Post] = []
-    if keep and not by_row:
-        picked = columns.values
-        if skip:
-            picked = {k: [values[j] for j in keep] for k, values in picked.items()}
-        posts = posts_from_columns(len(keep), picked, {"uploader": uploader})
     post_rows = [j + 2 for j in keep] if not by_row else []
-    contents: list[bytes] = []
+    if not keep or by_row:
+        posts = tuple(p for _, p in checked)
+        return UploadResult(posts, tuple(errors), n_rows, rejected, tuple(r for r, _ in checked))
+    picked = columns.values
+    if skip:
+        picked = {k: [values[j] for j in keep] for k, values in picked.items()}
+    columnar = PostColumns(len(keep), picked, {"uploader": uploader})
     if checked:  # rows the column-wise pass doubted needlessly: merged in row order
-        merged = sorted([*zip(post_rows, posts, strict=True), *checked], key=lambda rp: rp[0])
-        post_rows, posts = [r for r, _ in merged], [p for _, p in merged]
-    elif posts:
-        contents = _contents(picked, len(posts), uploader)
-    return UploadResult(
-        tuple(posts), tuple(errors), n_rows, rejected, tuple(post_rows), tuple(contents)
-    )
+        merged = sorted([*zip(post_rows, columnar, strict=True), *checked], key=lambda rp: rp[0])
+        return UploadResult(
+            tuple(p for _, p in merged),
+            tuple(errors),
+            n_rows,
+            rejected,
+            tuple(r for r, _ in merged),
+        )
+    contents = _contents(picked, len(keep), uploader)
+    return UploadResult(columnar, tuple(errors), n_rows, rejected, tuple(post_rows), contents)
 
 
-def _contents(columns: Mapping[str, Sequence[Any]], n: int, uploader: str) -> list[bytes]:
+def _contents(columns: Mapping[str, Sequence[Any]], n: int, uploader: str) -> tuple[bytes, ...]:
     """Each post's CONTENT_FIELDS as orjson writes them as one object, built a field at a time:
-    every distinct value of a field is encoded once, each post's JSON joined from the parts.
-    (Values of a field are all of its one type here, so equal values encode alike.)"""
+    every distinct value of a field is encoded once (with its key, its comma and the object's
+    braces), each post's JSON joined from the parts; runs of fields with one value for every
+    post are joined once. (Values of a field are all of its one type here, so equal values
+    encode alike.)"""
     parts: list[Sequence[bytes]] = []
-    for name in CONTENT_FIELDS:
-        head = orjson.dumps(name) + b":"
-        if name == "uploader":
-            parts.append((head + orjson.dumps(uploader),) * n)
+    same = b""  # the fields alike for every post since the last part that varies
+    last = len(CONTENT_FIELDS) - 1
+    for i, name in enumerate(CONTENT_FIELDS):
+        head = (b"{" if i == 0 else b",") + orjson.dumps(name) + b":"
+        tail = b"}" if i == last else b""
+        column = (uploader,) if name == "uploader" else columns[name]
+        distinct = set(column)
+        if len(distinct) == 1:
+            same += head + orjson.dumps(column[0]) + tail
             continue
-        column = columns[name]
-        encoded = {value: head + orjson.dumps(value) for value in set(column)}
-        parts.append(list(map(encoded.__getitem__, column)))
-    return [b"{" + b",".join(row) + b"}" for row in zip(*parts, strict=True)]
+        encoded = {value: same + head + orjson.dumps(value) + tail for value in distinct}
+        same = b""
+        parts.append(itemgetter(*column)(encoded))
+    if same:
+        parts.append((same,) * n)
+    if len(parts) == 1:
+        return tuple(parts[0])
+    return tuple(map(b"".join, zip(*parts, strict=True)))
 
 
-__all__ = ["MAX_AGE", "MIN_AGE", "UploadResult", "parse_date", "parse_posts", "split_list"]
+__all__ = [
+    "MAX_AGE",
+    "MIN_AGE",
+    "PostColumns",
+    "UploadResult",
+    "parse_date",
+    "parse_posts",
+    "split_list",
+]

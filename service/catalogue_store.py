@@ -413,7 +413,9 @@ class CatalogueStore:
         if errors and (not keep or not result.posts):
             return UploadReport(0, 0, 0, result.rejected, errors, True, dry_run, version)
         posts = result.posts
-        old_raw: Any = self.redis.hmget(self.k_posts, [p.post_id for p in posts]) if posts else []
+        ids: Any = result.values("post_id")
+        uploaders: Any = result.values("uploader")
+        old_raw: Any = self.redis.hmget(self.k_posts, ids) if posts else []
         day = today.isoformat()
         stamp = f"{day} {day} ".encode()
         writes: list[_Write] = []
@@ -421,16 +423,16 @@ class CatalogueStore:
         unchanged = 0
         # The JSON parse_posts made of each post, else made here: the same bytes.
         contents = result.contents if len(result.contents) == len(posts) else None
-        for post, content, raw in zip(
-            posts, contents or map(_content_json, posts), old_raw, strict=True
+        for post_id, uploader, content, raw in zip(
+            ids, uploaders, contents or map(_content_json, posts), old_raw, strict=True
         ):
             if raw is None:
-                writes.append((post.post_id, stamp + content, "created", False, post.uploader))
+                writes.append((post_id, stamp + content, "created", False, uploader))
             elif raw[_DATES:] == content:
                 unchanged += 1
             else:
                 changed.append((len(writes), content, raw))
-                writes.append((post.post_id, b"", "updated", False, post.uploader))
+                writes.append((post_id, b"", "updated", False, uploader))
         if changed:
             states = self.redis.hmget(self.k_state, [writes[i][0] for i, _, _ in changed])
             for (i, content, raw), state in zip(changed, states, strict=True):

@@ -276,3 +276,23 @@ def test_any_cells_give_the_same_result_both_ways(
     stored = make_post(uploader=uploader, external_id="A1", hires=hires, status="closed")
     by_column, by_row = both(Table(HEADERS, rows), uploader, existing={stored.post_id: stored})
     assert by_column == by_row
+
+
+def test_the_ids_and_uploader_read_before_the_posts_are_made_are_those_of_the_posts() -> None:
+    headers, rows, agreement = generate(300, seed=5)
+    table = read_table(csv_bytes(headers, rows), "posts.csv")
+    [own] = parse_agreements(agreement, gazetteer=GAZ)
+    args = {"uploader": "通州区", "agreements": [own], "today": TODAY, "gazetteer": GAZ}
+    result = parse_posts(table, **args)  # type: ignore[arg-type]
+    ids, uploaders = list(result.values("post_id")), list(result.values("uploader"))
+    assert len(result.posts) == len(rows)  # counted without making the posts
+    posts = tuple(result.posts)
+    assert ids == [p.post_id for p in posts] == [make_post_id("通州区", r[0]) for r in rows]
+    assert uploaders == ["通州区"] * len(rows)
+    assert result.posts == posts
+    assert posts == result.posts
+    assert hash(result.posts) == hash(posts)
+    assert result.posts[0] == posts[0]
+    assert result.posts[-2:] == posts[-2:]
+    assert result == parse_posts(table, by_row=True, **args)  # type: ignore[arg-type]
+    assert list(result.values("post_id")) == ids  # the same after the posts are made
