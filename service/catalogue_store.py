@@ -93,6 +93,23 @@ return {v, hires}
 
 _HSET_PAIRS = 1000  # posts per HSET of an upload's transaction
 
+# KEYS: feed. ARGV: version, number of the first entry, uploader, day, post ids joined by
+# spaces, one event code a post (c created, u updated). Adds <version>-<n> entries in order.
+_FEED = b"""
+local feed, v, first, uploader, day, events = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3],
+  ARGV[4], ARGV[6]
+local i = 0
+for id in string.gmatch(ARGV[5], '%S+') do
+  i = i + 1
+  local event = 'created'
+  if string.byte(events, i) == 117 then event = 'updated' end
+  redis.call('XADD', feed, v .. '-' .. (first + i - 1), 'event', event, 'post_id', id,
+             'uploader', uploader, 'day', day)
+end
+return i
+"""
+_EVENT_CODES = {"created": ord("c"), "updated": ord("u")}
+
 
 def _resp(*args: bytes) -> bytes:
     """One command in the Redis protocol (RESP), ready to send."""
@@ -457,29 +474,41 @@ class CatalogueStore:
         feed entry each, all or nothing; None (nothing written) if the catalogue is no longer
         at ``version``.
 
-        WATCH on the version and the feed makes EXEC refuse if anything changed after the
-        version was read. The commands go as one block of the Redis protocol: encoding twenty
-        thousand feed entries through the client's command layer would cost more than
-        validating the upload. (Not a Lua script: Lua interns every string it is given, and
-        stored values that differ only near their start share a hash there, so a large upload
-        of similar rows took quadratic time.)
+        WATCH on every key the write touches makes EXEC refuse if anything changed after the
+        version was read; a key of the wrong type is refused before MULTI, since a command
+        failing inside EXEC would not undo the others. The commands go as one block of the
+        Redis protocol, the feed entries made by one short script from the joined post ids:
+        twenty thousand XADDs sent and answered one by one cost more than validating the
+        upload. (The posts are not written by a script: Lua interns every string it is given,
+        and stored values that differ only near their start share a hash there, so a large
+        upload of similar rows took quadratic time.)
         """
         pool = self.redis.connection_pool
         conn: Any = pool.get_connection()  # the client's types leave these calls untyped
         try:
-            conn.send_command("WATCH", self.k_version, self.k_feed)
+            conn.send_command("WATCH", self.k_version, self.k_feed, self.k_posts, self.k_state)
             conn.read_response()
-            conn.send_command("GET", self.k_version)
-            current = int(conn.read_response() or 0)
-            conn.send_command("XREVRANGE", self.k_feed, "+", "-", "COUNT", 1)
-            last: Any = conn.read_response()
-            if current != version:
+            conn.send_packed_command(
+                conn.pack_commands(
+                    [
+                        ("GET", self.k_version),
+                        ("XREVRANGE", self.k_feed, "+", "-", "COUNT", 1),
+                        ("TYPE", self.k_posts),
+                        ("TYPE", self.k_state),
+                    ]
+                )
+            )
+            current, last, *types = [conn.read_response() for _ in range(4)]
+            if int(current or 0) != version:
                 conn.send_command("UNWATCH")
                 conn.read_response()
                 return None
             new = version + 1
             if last and int(last[0][0].split(b"-")[0]) >= new:
                 raise RuntimeError(f"{self.k_feed} holds entries past version {version}")
+            for key, kind in zip((self.k_posts, self.k_state), types, strict=True):
+                if kind not in (b"hash", b"none", "hash", "none"):
+                    raise redis.ResponseError(f"WRONGTYPE {key} holds a {_text(kind)}, not a hash")
             block = self._transaction(writes, new, day)
             conn.send_packed_command([b"".join(block)])
             for _ in range(len(block) - 1):  # +OK for MULTI, +QUEUED for each command
@@ -493,36 +522,50 @@ class CatalogueStore:
         if done is None:
             return None
         failed = [r for r in done if isinstance(r, Exception)]
-        if failed:  # a command failed when run (a key of the wrong type): as a script would
+        if failed:  # a command failed when run (not foreseen above): as a script would
             raise failed[0]
         return new
 
     def _transaction(self, writes: list[_Write], new: int, day: str) -> list[bytes]:
-        """MULTI, the HSETs, HDEL of reopened posts' marks, SET version, XADDs, EXEC."""
+        """MULTI, the HSETs, HDEL of reopened posts' marks, SET version, the feed, EXEC."""
         posts, state, feed = self.k_posts.encode(), self.k_state.encode(), self.k_feed.encode()
         block = [_resp(b"MULTI")]
+        ids = [w[0].encode() for w in writes]
         for start in range(0, len(writes), _HSET_PAIRS):
-            chunk = writes[start : start + _HSET_PAIRS]
-            block.append(_resp(b"HSET", posts, *(x for w in chunk for x in (w[0].encode(), w[1]))))
-        reopened = [w[0].encode() for w in writes if w[3]]
+            chunk = range(start, min(start + _HSET_PAIRS, len(writes)))
+            pairs = [
+                b"$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(ids[i]), ids[i], len(v), v)
+                for i, v in zip(chunk, (writes[i][1] for i in chunk), strict=True)
+            ]
+            head = _resp(b"HSET", posts)
+            block.append(b"*%d%s" % (2 + 2 * len(pairs), head[2:]) + b"".join(pairs))
+        reopened = [ids[i] for i, w in enumerate(writes) if w[3]]
         if reopened:
             block.append(_resp(b"HDEL", state, *reopened))
         block.append(_resp(b"SET", self.k_version.encode(), b"%d" % new))
-        # Every XADD alike but for its id, event, post and uploader: the constant parts made
-        # once (arguments in the protocol, without a "*<count>" header), the rest per entry.
-        head = b"*11\r\n" + _resp(b"XADD", feed)[4:]
-        events = {e: _resp(b"event", e.encode())[4:] for e in ("created", "updated")}
-        post_id = _resp(b"post_id")[4:]
-        tails = {
-            u: _resp(b"uploader", u.encode(), b"day", day.encode())[4:]
-            for u in {w[4] for w in writes}
-        }
-        for i, w in enumerate(writes, 1):
-            seq, pid = b"%d-%d" % (new, i), w[0].encode()
+        # One script call per run of posts of one uploader (an upload has one): entries
+        # <new>-1, <new>-2, … in the order of the writes.
+        start = 0
+        while start < len(writes):
+            uploader = writes[start][4]
+            end = start + 1
+            while end < len(writes) and writes[end][4] == uploader:
+                end += 1
             block.append(
-                b"%s$%d\r\n%s\r\n%s%s$%d\r\n%s\r\n%s"
-                % (head, len(seq), seq, events[w[2]], post_id, len(pid), pid, tails[w[4]])
+                _resp(
+                    b"EVAL",
+                    _FEED,
+                    b"1",
+                    feed,
+                    b"%d" % new,
+                    b"%d" % (start + 1),
+                    uploader.encode(),
+                    day.encode(),
+                    b" ".join(ids[start:end]),
+                    bytes(_EVENT_CODES[w[2]] for w in writes[start:end]),
+                )
             )
+            start = end
         block.append(_resp(b"EXEC"))
         return block
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import orjson
 import pytest
@@ -103,3 +104,60 @@ def test_a_refused_write_leaves_no_watch_on_the_pooled_connection(
     report = cat._apply(result, cat.version(), today=TODAY, dry_run=False, keep=False)
     assert report is not None
     assert report.created == 1
+
+
+@pytest.mark.parametrize(
+    ("which", "make"),
+    [
+        ("k_posts", lambda r, k: r.set(k, "x")),
+        ("k_state", lambda r, k: r.rpush(k, "x")),
+        ("k_feed", lambda r, k: r.hset(k, "x", "1")),
+        ("k_version", lambda r, k: r.hset(k, "x", "1")),
+    ],
+)
+def test_a_key_of_the_wrong_type_refuses_the_upload_with_its_error_and_writes_nothing(
+    cat: CatalogueStore, which: str, make: Any
+) -> None:
+    # A command failing inside EXEC would not undo the commands before it: a key the write
+    # touches holding the wrong type is found before MULTI, and nothing is written.
+    cat.redis.delete(getattr(cat, which))
+    make(cat.redis, getattr(cat, which))
+    before = snapshot(cat.redis)
+    with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+        csv_upload(cat, [row("CY-1"), row("CY-2")])
+    assert snapshot(cat.redis) == before
+
+
+def test_a_re_upload_adds_created_and_updated_entries_in_the_order_of_the_rows(
+    cat: CatalogueStore,
+) -> None:
+    csv_upload(cat, [row("CY-1"), row("CY-3")])
+    before = cat.version()
+    report = csv_upload(cat, [row("CY-1", 招聘人数=9), row("CY-2"), row("CY-3", 招聘人数=7)])
+    assert (report.created, report.updated, report.version) == (1, 2, before + 1)
+    changes = cat.changes_since(before)
+    assert [(c.seq, c.event, c.post_id) for c in changes] == [
+        (f"{before + 1}-1", "updated", make_post_id("朝阳区", "CY-1")),
+        (f"{before + 1}-2", "created", make_post_id("朝阳区", "CY-2")),
+        (f"{before + 1}-3", "updated", make_post_id("朝阳区", "CY-3")),
+    ]
+
+
+def test_one_write_of_posts_of_two_uploaders_numbers_their_entries_in_order(
+    cat: CatalogueStore,
+) -> None:
+    day = TODAY.isoformat()
+    writes = [
+        ("a1", b"x", "created", False, "朝阳区"),
+        ("a2", b"x", "updated", False, "朝阳区"),
+        ("b1", b"x", "created", False, "通州区"),
+        ("a3", b"x", "created", False, "朝阳区"),
+    ]
+    version = cat.version()
+    assert cat._write(writes, version, day) == version + 1
+    changes = cat.changes_since(version)
+    assert [(c.seq, c.event, c.post_id, c.uploader, c.day) for c in changes] == [
+        (f"{version + 1}-{i}", e, p, u, day) for i, (p, _, e, _, u) in enumerate(writes, 1)
+    ]
+    assert cat.redis.hmget(cat.k_posts, ["a1", "a2", "b1", "a3"]) == [b"x"] * 4
+    assert cat._write(writes, version, day) is None  # a stale version writes nothing more
