@@ -544,6 +544,14 @@ class _Rows:
         )
 
 
+def _lookup(mapping: Mapping[Any, Any], keys: Sequence[Any]) -> Sequence[Any]:
+    """``mapping[k]`` of each of ``keys``, in one C loop (itemgetter) rather than a call each."""
+    if len(keys) < 2:
+        return [mapping[k] for k in keys]
+    found: Sequence[Any] = itemgetter(*keys)(mapping)
+    return found
+
+
 class _ColumnPass:
     """The same rules applied a column at a time: each distinct cell value (or combination of
     values, such as district and township) checked once, the values of every row looked up.
@@ -648,7 +656,7 @@ class _ColumnPass:
             "township_code": township_codes,
             "address": col["address"],
             "skills": col["skills"],
-            "certificates": list(map(certificates.__getitem__, col["certificates"])),
+            "certificates": _lookup(certificates, col["certificates"]),
             "description": col["description"],
             "contact": col["contact"],
             "status": status,
@@ -661,11 +669,11 @@ class _ColumnPass:
         if bad:
             self.suspects.update(j for j, value in enumerate(column) if value in bad)
 
-    def _checked(self, check: Callable[[str], Check], column: Sequence[str]) -> list[Any]:
+    def _checked(self, check: Callable[[str], Check], column: Sequence[str]) -> Sequence[Any]:
         found = {text: check(text) for text in set(column)}
         self._flag(column, {text for text, (_, problem) in found.items() if problem})
         values = {text: value for text, (value, _) in found.items()}
-        return list(map(values.__getitem__, column))
+        return _lookup(values, column)
 
     @staticmethod
     def _place(
@@ -681,7 +689,7 @@ class _ColumnPass:
 
     def _for_townships(
         self, checks: _Checks, kinds: Sequence[str], raw: Sequence[str]
-    ) -> list[tuple[str, ...]]:
+    ) -> Sequence[tuple[str, ...]]:
         pairs = list(zip(kinds, raw, strict=True))
         codes: dict[tuple[str, str], tuple[str, ...]] = {}
         bad: set[tuple[str, str]] = set()
@@ -695,7 +703,7 @@ class _ColumnPass:
             elif text:
                 bad.add((kind, text))
         self._flag(pairs, bad)
-        return list(map(codes.__getitem__, pairs))
+        return _lookup(codes, pairs)
 
 
 def parse_posts(
