@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import itemgetter
@@ -589,22 +589,36 @@ class _ColumnPass:
         v["employer_code"] = codes = self._checked(checks.code, col["employer_code"])
         if not all(codes):
             missing = {("", DIRECTED)}
-            self._flag(list(zip(codes, kinds, strict=True)), missing)
-        places = list(zip(col["district"], col["township"], strict=True))
-        known = {place: self._place(checks, *place) for place in set(places)}
-        self._flag(places, {place for place, found in known.items() if found is None})
-        nowhere = ("", "", "")
-        found_places = [known[place] or nowhere for place in places]
-        districts, townships, township_codes = zip(*found_places, strict=True)
-        directed = list(zip(kinds, codes, employers, township_codes, strict=True))
+            self._flag(zip(codes, kinds, strict=True), missing)
+        raw_districts, raw_townships = col["district"], col["township"]
+        known = {
+            place: self._place(checks, *place)
+            for place in set(zip(raw_districts, raw_townships, strict=True))
+        }
         self._flag(
-            directed,
-            {
-                d
-                for d in set(directed)
-                if d[0] == DIRECTED and d[1] and checks.directed(d[1], d[2], d[3])
-            },
+            zip(raw_districts, raw_townships, strict=True),
+            {place for place, found in known.items() if found is None},
         )
+        nowhere = ("", "", "")
+        districts: Sequence[str]
+        townships: Sequence[str]
+        township_codes: Sequence[str]
+        if len(set(raw_districts)) == 1:  # one work district (a bureau's own file, say)
+            by_township = {township: found or nowhere for (_, township), found in known.items()}
+            districts, townships, township_codes = (
+                _lookup({t: found[k] for t, found in by_township.items()}, raw_townships)
+                for k in range(3)
+            )
+        else:
+            places = zip(raw_districts, raw_townships, strict=True)
+            found_places = [known[place] or nowhere for place in places]
+            districts, townships, township_codes = zip(*found_places, strict=True)
+        directed = {
+            d
+            for d in set(zip(kinds, codes, employers, township_codes, strict=True))
+            if d[0] == DIRECTED and d[1] and checks.directed(d[1], d[2], d[3])
+        }
+        self._flag(zip(kinds, codes, employers, township_codes, strict=True), directed)
         for key, check in (
             ("headcount", checks.headcount),
             ("min_age", checks.min_age),
@@ -618,10 +632,10 @@ class _ColumnPass:
         ):
             v[key] = self._checked(check, col[key])
         for low, high in (("min_age", "max_age"), ("salary_min", "salary_max")):
-            pairs = list(zip(v[low], v[high], strict=True))
+            pairs = set(zip(v[low], v[high], strict=True))
             self._flag(
-                pairs,
-                {(a, b) for a, b in set(pairs) if a is not None and b is not None and a > b},
+                zip(v[low], v[high], strict=True),
+                {(a, b) for a, b in pairs if a is not None and b is not None and a > b},
             )
         v["for_townships"] = self._for_townships(checks, kinds, col["for_townships"])
         status: list[str] | tuple[str, ...] = ("open",) * n
@@ -665,7 +679,7 @@ class _ColumnPass:
             "updated_on": updated,
         }
 
-    def _flag(self, column: Sequence[Any], bad: set[Any]) -> None:
+    def _flag(self, column: Iterable[Any], bad: set[Any]) -> None:
         if bad:
             self.suspects.update(j for j, value in enumerate(column) if value in bad)
 
@@ -690,20 +704,22 @@ class _ColumnPass:
     def _for_townships(
         self, checks: _Checks, kinds: Sequence[str], raw: Sequence[str]
     ) -> Sequence[tuple[str, ...]]:
-        pairs = list(zip(kinds, raw, strict=True))
-        codes: dict[tuple[str, str], tuple[str, ...]] = {}
+        # Looked up by the cell alone: a row with text and another kind than 公益性岗位, or
+        # a 公益性岗位 from an uploader not a bureau, is flagged (its value is never used),
+        # and "" gives () whatever the kind.
+        codes: dict[str, tuple[str, ...]] = {}
         bad: set[tuple[str, str]] = set()
-        for kind, text in set(pairs):
-            codes[kind, text] = ()
+        for kind, text in set(zip(kinds, raw, strict=True)):
+            codes.setdefault(text, ())
             if kind == PUBLIC_WELFARE:
                 if checks.bureau:
-                    codes[kind, text], problems = checks.for_townships(text)
+                    codes[text], problems = checks.for_townships(text)
                     if problems:
                         bad.add((kind, text))
             elif text:
                 bad.add((kind, text))
-        self._flag(pairs, bad)
-        return _lookup(codes, pairs)
+        self._flag(zip(kinds, raw, strict=True), bad)
+        return _lookup(codes, raw)
 
 
 def parse_posts(
