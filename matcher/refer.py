@@ -21,7 +21,7 @@ from features.skills import training_for
 from matcher.index import PostIndex
 from matcher.person import Seeker, seeker_arrays, seeker_of, text_row
 from matcher.rules import RULES, missing_certificates, person_rules
-from matcher.score import TextRow, accumulate_row, score_rows, top_k_row
+from matcher.score import TextRow, accumulate_row, score_rows, top_k_all
 from matcher.signals import LODGING_FLOOR, NEAR_HOME_MINUTES, TRAITS, kind_tables
 from matcher.weights import DEFAULT_WEIGHTS, Weights
 
@@ -87,42 +87,54 @@ def _round_minutes(minutes: float) -> int:
     return max(5, round(minutes / 5.0) * 5)
 
 
-def reasons_for(seeker: Seeker, index: PostIndex, row: int) -> tuple[str, ...]:
-    """The Chinese reasons a counselor can repeat: skills, commute, kind, lodging, age, pay."""
+def reasons_for(
+    seeker: Seeker, index: PostIndex, row: int, *, minutes: float | None = None
+) -> tuple[str, ...]:
+    """The Chinese reasons a counselor can repeat: skills, commute, kind, lodging, age, pay.
+
+    ``minutes`` is the commute to the post (``index.minutes``), when the caller has it."""
     post = index.posts[row]
     out: list[str] = []
     post_skills = index.post_skill_sets[row]
-    matched = sorted(seeker.skills & post_skills)
-    wanted = sorted((seeker.desired & post_skills) - set(matched))
-    if matched:
-        out.append("技能匹配：" + "、".join(matched))
-    if wanted:
-        out.append("期望工种：" + "、".join(wanted))
-    minutes = float(index.minutes[seeker.origin, row])
-    if post.kind == HOME_BASED:
+    if post_skills:
+        matched = seeker.skills & post_skills
+        wanted = (seeker.desired & post_skills) - matched
+        if matched:
+            out.append("技能匹配：" + "、".join(sorted(matched)))
+        if wanted:
+            out.append("期望工种：" + "、".join(sorted(wanted)))
+    if minutes is None:
+        minutes = float(index.minutes[seeker.origin, row])
+    kind = post.kind
+    lodging = post.lodging
+    no_trip = False
+    if kind == HOME_BASED:
         out.append("居家就业·无需通勤")
-    elif post.lodging and seeker.accepts_lodging and minutes > seeker.tolerance:
+    elif lodging and seeker.accepts_lodging and minutes > seeker.tolerance:
         out.append("提供住宿·无需每日通勤")
+        no_trip = True
     else:
         out.append(f"通勤约{_round_minutes(minutes)}分钟")
-    if post.kind == DIRECTED:
+    if kind == DIRECTED:
         out.append(f"定向招聘·{post.uploader}对接")
-    elif post.kind == PUBLIC_WELFARE:
+    elif kind == PUBLIC_WELFARE:
         out.append("公益性岗位·托底安置")
-    elif post.kind in WORKSHOP_KINDS and minutes <= NEAR_HOME_MINUTES:
-        out.append(f"{post.kind}·离家近")
-    if post.lodging and "提供住宿·无需每日通勤" not in out:
+    elif kind in WORKSHOP_KINDS and minutes <= NEAR_HOME_MINUTES:
+        out.append(f"{kind}·离家近")
+    if lodging and not no_trip:
         out.append("提供住宿")
-    if post.min_age is not None and post.max_age is not None:
-        out.append(f"年龄要求{post.min_age}–{post.max_age}岁")
-    elif post.min_age is not None:
-        out.append(f"年龄要求{post.min_age}岁以上")
-    elif post.max_age is not None:
-        out.append(f"年龄要求{post.max_age}岁以下")
-    if post.salary_min is not None and post.salary_max is not None:
-        out.append(f"月薪{post.salary_min}–{post.salary_max}元")
-    elif post.salary_min is not None:
-        out.append(f"月薪{post.salary_min}元起")
+    low, high = post.min_age, post.max_age
+    if low is not None and high is not None:
+        out.append(f"年龄要求{low}–{high}岁")
+    elif low is not None:
+        out.append(f"年龄要求{low}岁以上")
+    elif high is not None:
+        out.append(f"年龄要求{high}岁以下")
+    pay_min, pay_max = post.salary_min, post.salary_max
+    if pay_min is not None and pay_max is not None:
+        out.append(f"月薪{pay_min}–{pay_max}元")
+    elif pay_min is not None:
+        out.append(f"月薪{pay_min}元起")
     return tuple(out)
 
 
@@ -142,22 +154,22 @@ def _segments(
 def _row_dots(
     index: PostIndex, person_rows: list[TextRow], post_rows: npt.NDArray[np.integer]
 ) -> list[npt.NDArray[np.float64]]:
-    """Dot products of some person text rows with the text features of some posts."""
-    out = [np.zeros(len(post_rows), np.float64) for _ in person_rows]
-    if len(post_rows) == 0:
-        return out
+    """Dot products of some person text rows with the text features of some posts: float32
+    products summed in float64 in column order (one ``bincount`` for every person row)."""
+    n = len(post_rows)
+    if n == 0:
+        return [np.zeros(0, np.float64) for _ in person_rows]
     t = index.text_rows
     positions, owner = _segments(t.indptr, post_rows)
-    columns = t.indices[positions]
-    data = t.data[positions]
-    dense = np.zeros(index.text.size, np.float32)
+    dense = np.zeros((len(person_rows), index.text.size), np.float32)
     for i, (cols, vals) in enumerate(person_rows):
-        if len(cols):
-            dense[cols] = vals
-            sums = np.bincount(owner, weights=dense[columns] * data, minlength=len(post_rows))
-            out[i] = sums.astype(np.float64)
-            dense[cols] = 0.0
-    return out
+        dense[i, cols] = vals
+    products = dense[:, t.indices[positions]]
+    products *= t.data[positions]
+    if len(person_rows) > 1:
+        owner = (owner + (np.arange(len(person_rows)) * n)[:, None]).reshape(-1)
+    sums = np.bincount(owner, weights=products.reshape(-1), minlength=n * len(person_rows))
+    return list(sums.reshape(len(person_rows), n))
 
 
 @cache
@@ -172,28 +184,38 @@ def signals_for(
     """Each soft signal (in [0, 1]) of the seeker for the given post rows."""
     if len(rows) == 0:
         return []
-    rows = np.asarray(rows, dtype=np.intp)
-    origin = seeker.origin
+    at: npt.NDArray[np.intp] = np.asarray(rows, dtype=np.intp)
     text = index.text
     skill, desired = _row_dots(
-        index, [text.row(seeker.skills_text), text.row(seeker.desired_text)], rows
+        index, [text.row(seeker.skills_text), text.row(seeker.desired_text)], at
     )
-    commute = index.commute_signal[origin, rows]
+    return _signals(seeker, index, at, skill, desired, index.minutes[seeker.origin].take(at))
+
+
+def _signals(
+    seeker: Seeker,
+    index: PostIndex,
+    rows: npt.NDArray[np.intp],
+    skill: npt.NDArray[np.float64],
+    desired: npt.NDArray[np.float64],
+    minutes: npt.NDArray[np.float32],
+) -> list[dict[str, float]]:
+    """:func:`signals_for` given the skill and desired-job dot products and the minutes."""
+    commute = index.commute_signal[seeker.origin].take(rows)
     if seeker.accepts_lodging:
-        commute = np.where(index.lodging[rows], np.maximum(commute, LODGING_FLOOR), commute)
+        commute = np.where(index.lodging.take(rows), np.maximum(commute, LODGING_FLOOR), commute)
     near, far = _kind_rows(seeker.traits)
-    kinds = index.kind[rows]
-    kind = np.where(index.minutes[origin, rows] <= NEAR_HOME_MINUTES, near[kinds], far[kinds])
+    kinds = index.kind.take(rows)
     table = np.empty((len(SIGNAL_NAMES), len(rows)), np.float64)
-    table[0] = np.minimum(skill, 1.0)
-    table[1] = np.minimum(desired, 1.0)
+    np.minimum(skill, 1.0, out=table[0])
+    np.minimum(desired, 1.0, out=table[1])
     table[2] = commute
-    table[3] = kind
-    table[4] = index.pay[rows]
-    table[5] = index.freshness[rows]
-    table[6] = index.boost[rows]
-    columns = np.round(table, 4).T.tolist()
-    return [dict(zip(SIGNAL_NAMES, values, strict=True)) for values in columns]
+    table[3] = np.where(minutes <= NEAR_HOME_MINUTES, near.take(kinds), far.take(kinds))
+    table[4] = index.pay.take(rows)
+    table[5] = index.freshness.take(rows)
+    table[6] = index.boost.take(rows)
+    np.round(table, 4, out=table)
+    return [dict(zip(SIGNAL_NAMES, values, strict=True)) for values in table.T.tolist()]
 
 
 def refer(
@@ -221,40 +243,59 @@ def refer(
     seeker = seeker_for(laborer, index, today=today, tier=tier)
     rules = person_rules(seeker, index, today=today)
     ok = rules.ok
+    short = np.flatnonzero(rules.others ^ ok)  # pass every rule but the certificate rule
     if exclude:
-        for post_id in exclude:
-            if index.has(post_id):
-                ok[index.row_of(post_id)] = False
+        rows_out = [index.row_of(post_id) for post_id in exclude if index.has(post_id)]
+        if rows_out:
+            ok[rows_out] = False
     text = accumulate_row(text_row(seeker, index, weights), index)
-    # Only the eligible posts are scored, and the few near misses: the score of each post is
-    # computed on its own, so these are the entries of score_all's row to the last bit.
+    # certificate near misses: posts failing only for one certificate, that the person fits
+    # (some skill or desired-job match: text > 0)
+    certificate_rows = (
+        rules.one_short(short[text.take(short) > 0]) if near_miss_k >= 1 else short[:0]
+    )
+    # Only the eligible posts are scored, and those near misses, in one pass: the score of each
+    # post is computed on its own, so these are the entries of score_all's row to the last bit.
     eligible = np.flatnonzero(ok)
-    scores = score_rows(text, index, eligible, seeker, weights)
-    top = top_k_row(scores, np.ones(len(eligible), dtype=bool), k)
-    chosen = eligible[top]
-    signals = signals_for(seeker, index, chosen)
-    values = scores[top].tolist()
+    n_eligible = len(eligible)
+    scored = score_rows(text, index, np.concatenate([eligible, certificate_rows]), seeker, weights)
+    scores = scored[:n_eligible]
+    top = top_k_all(scores, k)
+    chosen = eligible.take(top)
+    n_chosen = len(chosen)
+    wanted = short[:0]
+    if near_miss_k >= 1:
+        ok[chosen] = False  # what is shown is not also a near miss
+        wanted = _skill_candidates(seeker, index, ok)
+    # the signals of what is shown and the desired-job fit of the skill near misses, together
+    text_space = index.text
+    skill, desired = _row_dots(
+        index,
+        [text_space.row(seeker.skills_text), text_space.row(seeker.desired_text)],
+        np.concatenate([chosen, wanted]) if len(wanted) else chosen,
+    )
+    minutes = index.minutes[seeker.origin].take(chosen)
+    signals = _signals(seeker, index, chosen, skill[:n_chosen], desired[:n_chosen], minutes)
+    values = scores.take(top).tolist()
     referrals = [
         Referral(
             post_id=index.posts[r].post_id,
             score=values[i],
-            reasons=reasons_for(seeker, index, r),
+            reasons=reasons_for(seeker, index, r, minutes=m),
             signals=signals[i],
         )
-        for i, r in enumerate(chosen.tolist())
+        for i, (r, m) in enumerate(zip(chosen.tolist(), minutes.tolist(), strict=True))
     ]
-    outside = ok.copy()
-    outside[chosen] = False
-    # a certificate near miss fits the person (some skill or desired-job match: text > 0)
-    short = np.flatnonzero(rules.others & ~rules.masks["certificate"])
-    misses = _near_misses(
-        seeker,
-        index,
-        score=lambda rows: score_rows(text, index, rows, seeker, weights),
-        certificate_rows=rules.one_short(short[text[short] > 0]),
-        ok=outside,
-        k=near_miss_k,
-    )
+    misses: list[NearMiss] = []
+    if near_miss_k >= 1:
+        wanted = wanted[desired[n_chosen:] >= DESIRED_FLOOR]
+        rows = np.concatenate([certificate_rows, wanted])
+        values_near = np.concatenate(
+            [scored[n_eligible:], scores.take(np.searchsorted(eligible, wanted))]
+        )
+        misses = _rank_near_misses(
+            seeker, index, rows, values_near, n_certificate=len(certificate_rows), k=near_miss_k
+        )
     why = None
     if not referrals:
         why = shortage_from_masks({rule: mask[None, :] for rule, mask in rules.masks.items()})
@@ -314,34 +355,73 @@ def _near_misses(
     that the person fits) and eligible posts of ``ok`` the person wants that lack one skill."""
     if k < 1:
         return []
-    candidates = [certificate_rows.astype(np.intp)]
+    certificate_rows = certificate_rows.astype(np.intp)
+    wanted = _skill_candidates(seeker, index, ok)
+    if len(wanted):
+        (desired,) = _row_dots(index, [index.text.row(seeker.desired_text)], wanted)
+        wanted = wanted[desired >= DESIRED_FLOOR]
+    rows = np.concatenate([certificate_rows, wanted])
+    return _rank_near_misses(
+        seeker, index, rows, score(rows), n_certificate=len(certificate_rows), k=k
+    )
+
+
+def _skill_candidates(
+    seeker: Seeker, index: PostIndex, ok: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.intp]:
+    """The posts of ``ok`` naming a lexicon skill the person has and exactly one they do not
+    (ascending rows), when the person names a desired job."""
     have = seeker.skills | seeker.desired
     skills = index.text.skills
     held = [skills[s] for s in have if s in skills]
-    if seeker.desired_text and held:
-        # posts naming a skill the person has and exactly one they do not
-        by_skill = index.skill_posts
-        lists = [by_skill.indices[by_skill.indptr[c] : by_skill.indptr[c + 1]] for c in held]
-        named: npt.NDArray[np.intp]
-        counts: npt.NDArray[np.intp] | int
-        if len(lists) == 1:
-            named, counts = lists[0].astype(np.intp), 1
-        else:
-            unique, counts = np.unique(np.concatenate(lists), return_counts=True)
-            named = unique.astype(np.intp)
-        wanted = named[ok[named] & (index.skill_counts[named] - counts == 1)]
-        if len(wanted):
-            (desired,) = _row_dots(index, [index.text.row(seeker.desired_text)], wanted)
-            candidates.append(wanted[desired >= DESIRED_FLOOR])
-    rows = np.concatenate(candidates)
+    if not (seeker.desired_text and held):
+        return np.zeros(0, np.intp)
+    by_skill = index.skill_posts
+    pointers = by_skill.indptr
+    lists = [by_skill.indices[pointers[c] : pointers[c + 1]] for c in held]
+    # a post's postings are all kept or all dropped by ``ok``: its count of skills held is whole
+    named: npt.NDArray[np.intp]
+    found: npt.NDArray[np.intp]
+    if len(lists) == 1:
+        named = lists[0].astype(np.intp)
+        named = named[ok.take(named)]
+        found = named[index.skill_counts.take(named) == 2]
+        return found
+    postings = np.concatenate(lists)
+    postings = postings[ok.take(postings)]
+    if len(postings) == 0:
+        return np.zeros(0, np.intp)
+    postings.sort()
+    first = np.empty(len(postings), dtype=bool)
+    first[0] = True
+    np.not_equal(postings[1:], postings[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(postings))
+    named = postings.take(starts).astype(np.intp)
+    found = named[index.skill_counts.take(named) - counts == 1]
+    return found
+
+
+def _rank_near_misses(
+    seeker: Seeker,
+    index: PostIndex,
+    rows: npt.NDArray[np.intp],
+    values: npt.NDArray[np.float32],
+    *,
+    n_certificate: int,
+    k: int,
+) -> list[NearMiss]:
+    """The k best near misses among ``rows`` (the first ``n_certificate`` lack a certificate,
+    the others a skill) by score, ties by post_id, with what is lacking and its training."""
     if len(rows) == 0:
         return []
-    values = score(rows)
     order = np.lexsort((rows, -values))[:k]
+    have = seeker.skills | seeker.desired
     out: list[NearMiss] = []
-    by_certificate = set(certificate_rows.tolist())
-    for r, value in zip(rows[order].tolist(), values[order].tolist(), strict=True):
-        if r in by_certificate:
+    for at, r, value in zip(
+        order.tolist(), rows.take(order).tolist(), values.take(order).tolist(), strict=True
+    ):
+        if at < n_certificate:
             lacking = min(index.post_certs[r] - seeker.certificates)
         else:
             lacking = min(index.post_skill_sets[r] - have)

@@ -224,13 +224,31 @@ def _certificate_rule(
     return certificate, lacking
 
 
+def _static_rules(index: PostIndex, today: dt.date) -> tuple[Mask, Mask, Mask, int, int]:
+    """The rules that do not depend on the person, for a day (memoised on the index): the
+    ``closed`` and ``suspended_employer`` masks, their AND, and the posts each excludes."""
+    key = ("static rules", today.toordinal())
+    found = index._cache.get(key)
+    if found is None:
+        open_on = index.open_on(today)
+        running = ~index.suspended
+        both = open_on & running
+        running.flags.writeable = False
+        both.flags.writeable = False
+        n_open = int(np.count_nonzero(open_on))
+        found = (open_on, running, both, len(index) - n_open, n_open - int(np.count_nonzero(both)))
+        index._cache[key] = found
+    return found  # type: ignore[return-value]
+
+
 def person_rules(seeker: Seeker, index: PostIndex, *, today: dt.date) -> PersonRules:
     """Every rule for one person, as :func:`rule_masks` decides them, on 1-D arrays.
 
     The online path: no (n, m) broadcasting, the masks of rules that do not depend on the
-    person shared with the index, the exclusion counts taken while the masks are combined.
+    person shared with the index (and their AND and counts memoised per day), the exclusion
+    counts taken while the masks are combined.
     """
-    m = len(index)
+    open_on, running, static, n_closed, n_suspended = _static_rules(index, today)
     reach = index.reach[seeker.township_row]
     reserved = index.not_public_welfare | reach if seeker.difficulty else index.not_public_welfare
     commute = index.minutes[seeker.origin] <= np.float32(seeker.tolerance)
@@ -238,25 +256,28 @@ def person_rules(seeker: Seeker, index: PostIndex, *, today: dt.date) -> PersonR
         commute |= index.lodging
     certificate, lacking = _certificate_rule(seeker, index)
     masks: dict[str, Mask] = {
-        "closed": index.open_on(today),
-        "suspended_employer": ~index.suspended,
+        "closed": open_on,
+        "suspended_employer": running,
         "reserved_public_welfare": reserved,
         "directed_pairing": index.not_directed | reach,
         "age": _age_rule(seeker.age, index),
         "commute": commute,
         "certificate": certificate,
     }
-    remaining = np.ones(m, dtype=bool)
-    left = m
-    counts: dict[str, int] = {}
-    others = remaining
-    for rule in RULES:
-        if rule == "certificate":  # the last rule: what passes so far passes all the others
-            others = remaining.copy()
+    counts = {"closed": n_closed, "suspended_employer": n_suspended}
+    remaining = static & reserved
+    left = len(index) - n_closed - n_suspended
+    now = int(np.count_nonzero(remaining))
+    counts["reserved_public_welfare"] = left - now
+    left = now
+    for rule in ("directed_pairing", "age", "commute"):
         remaining &= masks[rule]
         now = int(np.count_nonzero(remaining))
         counts[rule] = left - now
         left = now
+    others = remaining.copy()
+    remaining &= certificate
+    counts["certificate"] = left - int(np.count_nonzero(remaining))
     return PersonRules(masks, remaining, others, counts, lacking)
 
 

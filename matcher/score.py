@@ -22,6 +22,11 @@ from matcher.weights import Weights
 
 Scores = npt.NDArray[np.float32]
 
+try:  # the kernel of scipy's sparse products (stable for many releases, not public)
+    from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
+except ImportError:  # pragma: no cover - accumulate_row falls back to numpy
+    _csc_matvec = None
+
 
 def post_constant(index: PostIndex, weights: Weights) -> Scores:
     """The part of the score that depends on the post only (m,): pay, freshness, boost
@@ -72,10 +77,20 @@ def accumulate_row(row: TextRow, index: PostIndex) -> npt.NDArray[np.float32]:
     out = np.zeros(len(index), np.float32)
     t = index.text_t
     indptr, indices, data = t.indptr, t.indices, t.data
-    for c, v in zip(row[0].tolist(), row[1].tolist(), strict=True):
-        start, end = indptr[c], indptr[c + 1]
+    cols, vals = row[0], np.asarray(row[1], np.float32)
+    bounds = zip(indptr[cols].tolist(), indptr[cols + 1].tolist(), strict=True)
+    if _csc_matvec is None:  # pragma: no cover - scipy without its sparse kernels' module
+        for v, (start, end) in zip(vals.tolist(), bounds, strict=True):
+            if start != end:
+                out[indices[start:end]] += np.float32(v) * data[start:end]
+        return out
+    # scipy's own kernel, one column at a time: out[i] += data × v in float32, column by column
+    # (a one-column CSC matrix-vector product; no set-up, no gathering of the columns)
+    pointer = np.zeros(2, indices.dtype)
+    for c, (start, end) in enumerate(bounds):
         if start != end:
-            out[indices[start:end]] += np.float32(v) * data[start:end]
+            pointer[1] = end - start
+            _csc_matvec(len(out), 1, pointer, indices[start:end], data[start:end], vals[c:], out)
     return out
 
 
@@ -225,13 +240,42 @@ def score_rows(
 ) -> Scores:
     """One person's scores of the posts at ``rows``, before the hard rules, bit-equal to their
     entries of :func:`score_block`'s row; ``text`` is the full text part (:func:`accumulate_row`).
+
+    The operations of :func:`base_row` on the rows taken, in the same order, then the text part
+    added and the sum clipped, each entry on its own.
     """
-    scores: Scores = text[rows]
-    scores += base_row(
-        index, seeker.origin, seeker.accepts_lodging, seeker.traits, weights, rows=rows
-    )
+    w = weights.normalized()
+    origin = seeker.origin
+    signal = index.commute_signal[origin].take(rows)
+    if seeker.accepts_lodging:
+        floor = np.where(index.lodging.take(rows), np.float32(LODGING_FLOOR), np.float32(0.0))
+        np.maximum(signal, floor, out=signal)
+    code = index.near_home[origin].take(rows).view(np.int8)  # 0/1, a fresh array
+    code *= np.int8(len(POST_KINDS))
+    code += index.kind.take(rows)
+    row: Scores = signal * np.float32(w.commute)
+    row += _kind_rows(seeker.traits).take(code) * np.float32(w.kind)
+    row += post_constant(index, weights).take(rows)
+    scores: Scores = text.take(rows)
+    scores += row
     np.clip(scores, 0.0, 1.0, out=scores)
     return scores
+
+
+def top_k_all(row: Scores, k: int) -> npt.NDArray[np.intp]:
+    """The k best entries of one row (positions), best first, ties by position: what
+    :func:`top_k_row` gives when every entry is eligible."""
+    n = len(row)
+    if n > k:
+        threshold = np.partition(row, n - k)[n - k]
+        above = np.flatnonzero(row > threshold)
+        level = np.flatnonzero(row == threshold)[: k - len(above)]
+        found = np.concatenate([above, level])
+    else:
+        found = np.arange(n)
+    order = np.lexsort((found, -row.take(found)))
+    picked: npt.NDArray[np.intp] = found.take(order)
+    return picked
 
 
 def top_k_row(row: Scores, ok: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.int32]:
@@ -320,5 +364,6 @@ __all__ = [
     "score_rows",
     "text_part",
     "top_k",
+    "top_k_all",
     "top_k_row",
 ]
