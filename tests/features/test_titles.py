@@ -49,6 +49,9 @@ def test_pay_perks_and_hiring_words_are_cleaned_from_titles() -> None:
     assert clean_title("美容店长（保底1.2W-2W高提成包食宿）") == "美容店长"
     assert clean_title("置业顾问(10名)") == "置业顾问"
     assert clean_title("招标专员") == "招标专员"  # 招 of 招标 is not a hiring word
+    assert clean_title("资深招聘专员") == "资深招聘专员"  # hiring is the job here
+    assert clean_title("门店助理招聘专员") == "门店助理招聘专员"
+    assert clean_title("人力资源公司招聘招聘主管") == "招聘主管"
     assert clean_title("【急招】") == ""
     assert clean_title("（保洁员）") == "保洁员"  # nothing outside the brackets: keep inside
 
