@@ -10,13 +10,14 @@ Keys (``{p}`` is the prefix, ``rg`` by default):
 - ``{p}:cat:version``   the catalogue version, bumped once by every change (posts, agreements,
   controls), so that a reader (the matcher's index) can cache on it
 - ``{p}:cat:feed``      the change feed, a stream whose entry ids are ``<version>-<n>``: every
-  change to a post (created, updated, hired, filled, closed, expired) in the same Lua script as
-  the change itself; :meth:`CatalogueStore.changes_since` reads it from a version or an entry id
+  change to a post (created, updated, hired, filled, closed, expired) in the same atomic write
+  as the change itself; :meth:`CatalogueStore.changes_since` reads it from a version or an entry id
 - ``{p}:cat:agreements`` hash agreement_id → JSON; ``{p}:cat:controls`` hash employer → JSON,
   with every control change logged to the stream ``{p}:cat:control_log``
 
-Writes that belong together run in one Lua script, which checks the version it was computed
-against (optimistic concurrency: a hire recorded during an upload makes the upload recompute).
+Writes that belong together run in one Lua script (a hire, a close, an expiry) or, for an
+upload, one MULTI/EXEC that WATCHes the version it was computed against (optimistic
+concurrency: a hire recorded during an upload makes the upload recompute).
 """
 
 from __future__ import annotations
