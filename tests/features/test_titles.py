@@ -48,6 +48,9 @@ def test_pay_perks_and_hiring_words_are_cleaned_from_titles() -> None:
     assert clean_title("电梯销售经理（天津）") == "电梯销售经理"  # bracketed asides go
     assert clean_title("美容店长（保底1.2W-2W高提成包食宿）") == "美容店长"
     assert clean_title("置业顾问(10名)") == "置业顾问"
+    assert clean_title("金融客服 双休 不加班") == "金融客服"
+    assert clean_title("销售 6-8K/月") == "销售"  # the units of pay go with its numbers
+    assert clean_title("月嫂") == "月嫂"  # but not inside a word
     assert clean_title("招标专员") == "招标专员"  # 招 of 招标 is not a hiring word
     assert clean_title("资深招聘专员") == "资深招聘专员"  # hiring is the job here
     assert clean_title("门店助理招聘专员") == "门店助理招聘专员"
