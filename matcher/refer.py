@@ -248,6 +248,7 @@ def refer(
         rows_out = [index.row_of(post_id) for post_id in exclude if index.has(post_id)]
         if rows_out:
             ok[rows_out] = False
+            short = short[~np.isin(short, rows_out)]  # nor offered again as a near miss
     text = accumulate_row(text_row(seeker, index, weights), index)
     # certificate near misses: posts failing only for one certificate, that the person fits
     # (some skill or desired-job match: text > 0)

@@ -108,6 +108,17 @@ def test_excluded_posts_are_skipped_and_k_must_be_positive() -> None:
         refer(person, index, k=0, today=TODAY)
 
 
+def test_an_excluded_post_is_not_offered_as_a_near_miss_either() -> None:
+    welder = make_laborer(skills=("电焊",))
+    post = make_post(title="电焊工", skills="电焊", certificates=("特种作业操作证",))
+    index = PostIndex.build([post, make_post()], [], {}, today=TODAY)
+    (miss,) = refer(welder, index, today=TODAY).near_misses
+    assert miss.post_id == post.post_id
+    # once pushed or declined, the post is neither shown nor suggested with its training
+    again = refer(welder, index, today=TODAY, exclude={post.post_id})
+    assert again.near_misses == []
+
+
 def test_weights_change_the_order() -> None:
     near = make_post(title="物业保洁员", salary_min=2500, salary_max=2600)
     far_paid = make_post(title="物业保洁员", township="宋庄镇", salary_min=8000, salary_max=9000)
