@@ -226,6 +226,18 @@ class _Checks:
         self.closes_on = lru_cache(maxsize=None)(self._closes_on)
         self.for_townships = lru_cache(maxsize=None)(self._for_townships)
         self.certificates = lru_cache(maxsize=None)(split_list)
+        # The cells checked on their own, by column key: their validator alone decides them.
+        self.single: tuple[tuple[str, Callable[[str], Any]], ...] = (
+            ("headcount", self.headcount),
+            ("min_age", self.min_age),
+            ("max_age", self.max_age),
+            ("salary_min", self.salary_min),
+            ("salary_max", self.salary_max),
+            ("education", self.education),
+            ("lodging", self.lodging),
+            ("schedule", self.schedule),
+            ("closes_on", self.closes_on),
+        )
 
     def _kind(self, kind: str) -> str | None:
         if not kind:
@@ -362,20 +374,7 @@ class _Rows:
         self.ids = ids
         self.first_row = first_row
         self.existing = existing
-        self.simple = [
-            (col[key], check, _HEADER[key])
-            for key, check in (
-                ("headcount", checks.headcount),
-                ("min_age", checks.min_age),
-                ("max_age", checks.max_age),
-                ("salary_min", checks.salary_min),
-                ("salary_max", checks.salary_max),
-                ("education", checks.education),
-                ("lodging", checks.lodging),
-                ("schedule", checks.schedule),
-                ("closes_on", checks.closes_on),
-            )
-        ]
+        self.simple = [(col[key], check, _HEADER[key]) for key, check in checks.single]
 
     def check(self, j: int) -> tuple[list[RowError], Post | None]:
         """The errors of data row ``j`` (0-based) and, when there are none, its post."""
@@ -619,17 +618,7 @@ class _ColumnPass:
             if d[0] == DIRECTED and d[1] and checks.directed(d[1], d[2], d[3])
         }
         self._flag(zip(kinds, codes, employers, township_codes, strict=True), directed)
-        for key, check in (
-            ("headcount", checks.headcount),
-            ("min_age", checks.min_age),
-            ("max_age", checks.max_age),
-            ("salary_min", checks.salary_min),
-            ("salary_max", checks.salary_max),
-            ("education", checks.education),
-            ("lodging", checks.lodging),
-            ("schedule", checks.schedule),
-            ("closes_on", checks.closes_on),
-        ):
+        for key, check in checks.single:
             v[key] = self._checked(check, col[key])
         for low, high in (("min_age", "max_age"), ("salary_min", "salary_max")):
             pairs = set(zip(v[low], v[high], strict=True))

@@ -571,12 +571,11 @@ def _place(
         problems.append((_SEQ["township"], "township", "", "“乡镇(街道)”为必填项"))
     elif district:
         place = places.township(district, township_text)
-        if isinstance(place, UnknownPlaceError):
-            message = f"{district}没有这个乡镇(街道){_hint(place)}"
-            problems.append((_SEQ["township"], "township", township_text, message))
-        elif not problems:
-            return district, place.name, place.code
-    return problems or [(_SEQ["district"], "district", district_text, "区无法识别")]
+        if not isinstance(place, UnknownPlaceError):
+            return district, place.name, place.code  # a known district: no problem so far
+        message = f"{district}没有这个乡镇(街道){_hint(place)}"
+        problems.append((_SEQ["township"], "township", township_text, message))
+    return problems
 
 
 def _keyed_hash(secret: str) -> Callable[[str], str]:

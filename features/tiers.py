@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import operator
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +23,7 @@ from typing import Any
 from features.laborer import (
     EDUCATION_LEVELS,
     FIELD_AT,
+    LABORER_FIELDS,
     TIERS,
     Laborer,
     education_level,
@@ -269,14 +270,15 @@ class TierAssessor:
 
     def __call__(self, laborer: Laborer) -> TierAssessment:
         """The laborer's assessment on the assessor's day."""
-        return self._assess(_LABORER_PARTS(laborer), lambda: laborer)
-
-    def row(self, row: Sequence[object]) -> TierAssessment:
-        """The assessment of a row of ``Laborer`` field values (built into one only if needed)."""
-        return self._assess(_ROW_PARTS(row), lambda: Laborer(*row))  # type: ignore[arg-type]
+        return self.rows([_LABORER_VALUES(laborer)])[0]
 
     def rows(self, rows: Sequence[Sequence[object]]) -> list[TierAssessment]:
-        """:meth:`row` for many rows at once, column by column (the same memo and answers)."""
+        """The assessments of rows of ``Laborer`` field values, column by column.
+
+        Each part of the memo key is looked up once per distinct value of its column (people
+        share birth dates, education, months, health and family words); a laborer is built
+        only for a key not seen before.
+        """
         if not rows:
             return []
         (
@@ -327,45 +329,8 @@ class TierAssessor:
                         break
         return list(map(memo.__getitem__, keys))
 
-    def _assess(self, fields: tuple[Any, ...], laborer: Callable[[], Laborer]) -> TierAssessment:
-        # Each part of the key is looked up in a small cache: people share birth dates,
-        # education, months, health and family words.
-        (
-            birth,
-            sex,
-            employment,
-            education,
-            skills,
-            certificates,
-            family,
-            months,
-            difficulty,
-            health,
-        ) = fields
-        parts = self._parts
-        age_band = parts.get(birth)
-        if age_band is None:
-            age_band = parts[birth] = bisect.bisect_right(
-                self._ages, years_between(birth, self.day)
-            )
-        key = (
-            age_band,
-            self._part(("education", education)),
-            bool(skills or certificates) + bool(certificates),
-            self._part(("months", months)),
-            self._part(("health", health)),
-            self._part(("family", family)) if family else (),
-            self._difficulty and difficulty,
-            self._employment and employment,
-            self._sex and sex,
-        )
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = assess_tier(laborer(), self.day, self.rules)
-        return found
 
-
-# What the memo key of :class:`TierAssessor` reads, from a laborer and from a row of its values.
+# What the memo key of :class:`TierAssessor` reads, from a row of a laborer's values.
 _PARTS = (
     "birth_date",
     "sex",
@@ -378,7 +343,7 @@ _PARTS = (
     "difficulty",
     "health",
 )
-_LABORER_PARTS = operator.attrgetter(*_PARTS)
+_LABORER_VALUES = operator.attrgetter(*LABORER_FIELDS)
 _ROW_PARTS = operator.itemgetter(*(FIELD_AT[name] for name in _PARTS))
 
 

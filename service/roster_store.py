@@ -37,7 +37,7 @@ import hashlib
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -49,19 +49,19 @@ from features.errors import TableError
 from features.gazetteer import Gazetteer
 from features.idcard import laborer_id as derive_laborer_id
 from features.idcard import mask_id_number, mask_phone
-from features.laborer import TIERS, Laborer
+from features.laborer import FIELD_AT, LABORER_FIELDS, TIERS, Laborer
 from features.roster import ROSTER_COLUMNS, RosterParse, parse_roster
 from features.tabular import RowError, is_digits, read_table
 from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
 from features.verification import REGISTERED_KINDS, StatusAssessor, verify
 
-_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Laborer) if f.name != "extra")
+_FIELDS = LABORER_FIELDS
 _GET_FIELDS = operator.attrgetter(*_FIELDS)
-_BIRTH = _FIELDS.index("birth_date")
-_NAME = _FIELDS.index("name")
-_DISTRICT = _FIELDS.index("district")
-_TOWNSHIP_CODE = _FIELDS.index("township_code")
-_VILLAGE = _FIELDS.index("village")
+_BIRTH = FIELD_AT["birth_date"]
+_NAME = FIELD_AT["name"]
+_DISTRICT = FIELD_AT["district"]
+_TOWNSHIP_CODE = FIELD_AT["township_code"]
+_VILLAGE = FIELD_AT["village"]
 _TUPLES = tuple(
     i for i, f in enumerate(fields(Laborer)) if f.name != "extra" and "tuple" in str(f.type)
 )
@@ -867,7 +867,7 @@ def _patient(client: redis.Redis) -> redis.Redis:
 
 def _set(values: list[Any], name: str, value: Any) -> list[Any]:
     out = list(values)
-    out[_FIELDS.index(name)] = value
+    out[FIELD_AT[name]] = value
     return out
 
 
@@ -1132,11 +1132,11 @@ def _read_and_parse(
 
 
 def flagged_counts(
-    rows: Iterable[Sequence[Any]], day: dt.date, limits: AgeLimits
+    rows: Sequence[Sequence[Any]], day: dt.date, limits: AgeLimits
 ) -> dict[str, int]:
     """People who need no pushes, by reason (outside working age, excluded, employed …)."""
     status_of = StatusAssessor(day, limits)
-    counts = Counter(reason for _, reason in status_of.rows(list(rows)))
+    counts = Counter(reason for _, reason in status_of.rows(rows))
     counts.pop(None, None)
     return dict(counts)  # type: ignore[arg-type]
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 
 import redis
@@ -17,6 +15,7 @@ from features.tiers import load_tier_rules
 from service.catalogue_store import CatalogueStore
 from service.roster_store import RosterStore
 from tests.factories import SECRET, TODAY, birth_for_age, make_laborer
+from tests.service.uploads import csv_bytes
 
 TITLES = ["物业保洁员", "绿化养护工", "仓库搬运工", "餐厅服务员", "保安员", "家政服务员"]
 TOWNSHIPS = ["永乐店镇", "于家务回族乡", "漷县镇"]
@@ -71,20 +70,16 @@ def load_district(
         laborers.append(_person(rng, i, age, birth, number))
     roster = RosterStore(client, prefix=prefix, secret=SECRET)
     roster.import_laborers(laborers, day=TODAY, limits=AgeLimits(), rules=load_tier_rules())
-    rows = post_rows(seed, posts)
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    report = CatalogueStore(client, prefix=prefix).upload_file(
-        out.getvalue().encode("utf-8-sig"),
-        "岗位.csv",
-        uploader="通州区",
-        today=TODAY,
-        gazetteer=load_gazetteer(),
-    )
-    assert report.created == posts, report
+    upload_posts(client, post_rows(seed, posts), prefix=prefix)
     return [lab.laborer_id for lab in laborers]
+
+
+def upload_posts(client: redis.Redis, rows: list[dict[str, str]], *, prefix: str = "rg") -> None:
+    """Upload post rows as 通州区's CSV file; every row must be created."""
+    report = CatalogueStore(client, prefix=prefix).upload_file(
+        csv_bytes(rows), "岗位.csv", uploader="通州区", today=TODAY, gazetteer=load_gazetteer()
+    )
+    assert report.created == len(rows), report
 
 
 def id_numbers_and_phones(client: redis.Redis, *, prefix: str = "rg") -> tuple[set[str], set[str]]:

@@ -3,9 +3,7 @@ records which ones, on the real Redis."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from zoneinfo import ZoneInfo
@@ -15,7 +13,6 @@ import redis
 from fastapi.testclient import TestClient
 
 from features.eligibility import AgeLimits
-from features.gazetteer import load_gazetteer
 from features.idcard import laborer_id, make_id_number
 from features.laborer import Laborer
 from features.tiers import load_tier_rules
@@ -31,7 +28,7 @@ from service.roster_store import RosterStore
 from service.scheduler import tick
 from service.settings import Settings
 from tests.factories import SECRET, TODAY, birth_for_age, make_laborer
-from tests.service.batch_world import load_district
+from tests.service.batch_world import load_district, upload_posts
 from tests.service.people import run_batch
 
 MONTH = "2026-11"
@@ -53,21 +50,6 @@ def _settings(settings: Settings, prefix: str, **over: object) -> Settings:
 
 def _adopt(client: redis.Redis, prefix: str, weights: dict[str, float]) -> None:
     save_adopted(client, {"weights": weights, "source": "test", "actor": "test"}, prefix=prefix)
-
-
-def _upload(client: redis.Redis, prefix: str, rows: list[dict[str, str]]) -> None:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    report = CatalogueStore(client, prefix=prefix).upload_file(
-        out.getvalue().encode("utf-8-sig"),
-        "岗位.csv",
-        uploader="通州区",
-        today=TODAY,
-        gazetteer=load_gazetteer(),
-    )
-    assert report.created == len(rows), report
 
 
 def _post(number: str, title: str, township: str) -> dict[str, str]:
@@ -100,10 +82,10 @@ def _welder_and_two_posts(client: redis.Redis, prefix: str) -> Laborer:
     RosterStore(client, prefix=prefix, secret=SECRET).import_laborers(
         [welder], day=TODAY, limits=AgeLimits(), rules=load_tier_rules()
     )
-    _upload(
+    upload_posts(
         client,
-        prefix,
         [_post("FAR-WELD", "电焊工", "漷县镇"), _post("NEAR-CLEAN", "物业保洁员", "永乐店镇")],
+        prefix=prefix,
     )
     return welder
 
