@@ -88,8 +88,14 @@ _NOISE = re.compile(
     r"|包路费|报销路费|有补贴|加班费|提成|奖金|年底双薪|节日福利|可兼职|兼职|全职|长期|带薪"
     r"|无经验|经验不限|学历不限|男女不限|不限|可零基础|零基础"
     r"|不加班|[朝早][八九]晚[五六]|就近(?:分配|安排)|年终奖|餐补|公积金|年假|法定休息|下午茶"
+    r"|诚招|招工|急需|急缺|直聘|月休\d*[一二三四五六七八九十]?天?|做[五六一二]休[一二]"
+    r"|[五六]险[一二]金|无责任?(?:底薪)?|待遇(?:好|优厚|丰厚)|工作轻松|轻松易上手|轻松|氛围好"
+    r"|法定节假日|节假日|寒暑假|无需外出|不外出|不销售|无销售|点半|晋升空间大|快速晋升"
+    r"|提供公寓|宿舍|应届生优先|应届生可|接受小白|小白可|可短期|精准客户资源|提供资源|客户资源"
     r"|(?<![A-Z])\d+(?:\.\d+)?[名个人位]?"
 )
+# Invisible format characters (zero-width spaces, direction marks) that job boards leave in.
+_INVISIBLE = dict.fromkeys(c for c in range(0x200B, 0x2070) if unicodedata.category(chr(c)) == "Cf")
 _HIRING = re.compile(f"招聘(?!{_RECRUITER})")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|<[^<>]*>")
 _SEPARATORS = re.compile(r"[\s/、,，.。·:：;；!！?？\-—_|+&~～*#《》\"'“”‘’…]+")
@@ -140,7 +146,8 @@ def clean_title(title: str) -> str:
     hiring boilerplate removed; runs of separators become one space. When nothing is left
     outside the brackets, what was inside them is used.
     """
-    text = unicodedata.normalize("NFKC", title).upper().replace("【", "[").replace("】", "]")
+    text = unicodedata.normalize("NFKC", title.translate(_INVISIBLE)).upper()
+    text = text.replace("【", "[").replace("】", "]")
     asides = [m[1:-1] for m in _BRACKETS.findall(text)]
     main = _BRACKETS.sub(" ", text)
     hiring = list(_HIRING.finditer(main))
@@ -245,9 +252,44 @@ def _small(code: str) -> str:
     return code[:7] + "-00"
 
 
-def _covers(broad: str, code: str) -> bool:
-    depth = code_depth(broad)
-    return code.split("-")[:depth] == broad.split("-")[:depth]
+def _group(code: str) -> str:
+    """The 中类 of a code ("4-09-08-01" → "4-09-00-00"), or the code itself when broader."""
+    if code_depth(code) < 2:
+        return code
+    return code[:4] + "-00-00"
+
+
+def _gram_text(key: int) -> str:
+    """The n-gram of a key (:func:`_gram_key`): up to three code points of 21 bits."""
+    chars: list[str] = []
+    while key:
+        chars.append(chr(key & 0x1FFFFF))
+        key >>= 21
+    return "".join(reversed(chars))
+
+
+def _linear_svm(
+    matrix: sparse.csr_matrix, labels: list[int], c: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.float32]] | None:
+    """A one-vs-rest linear SVM: its classes, weights (features × classes) and intercepts.
+
+    None with fewer than two classes. tol 1e-2: the same predictions on the titles file as the
+    default 1e-4, fitted in about two thirds of the time.
+    """
+    from sklearn.svm import LinearSVC  # about two seconds to import: only when fitting
+
+    classes = np.array(sorted(set(labels)), dtype=np.int64)
+    if len(classes) < 2:
+        return None
+    with warnings.catch_warnings():  # few titles per class is expected here
+        warnings.filterwarnings("ignore", message="The number of unique classes")
+        svm = LinearSVC(C=c, tol=1e-2).fit(matrix, labels)
+    coef = np.asarray(svm.coef_, dtype=np.float32)
+    intercept = np.asarray(svm.intercept_, dtype=np.float32)
+    if len(classes) == 2:  # one decision value: positive means the second class
+        coef = np.vstack([-coef, coef])
+        intercept = np.r_[-intercept, intercept]
+    return classes, np.ascontiguousarray(coef.T), intercept
 
 
 class TitleModel:
@@ -264,7 +306,10 @@ class TitleModel:
         max_df: int = 400,
         lexicon_weight: float = 3.0,
         unseen_score: float = -2.0,
-        lexicon_prior: float = 1.0,
+        lexicon_prior: float = 0.5,
+        svm_floor: float = -0.8,
+        group_weight: float = 0.5,
+        exact_weight: float = 0.5,
     ) -> None:
         if sharpness < 1:
             raise ValueError(f"sharpness must be >= 1, got {sharpness}")
@@ -277,6 +322,9 @@ class TitleModel:
         self.lexicon_weight = lexicon_weight
         self.unseen_score = unseen_score
         self.lexicon_prior = lexicon_prior
+        self.svm_floor = svm_floor
+        self.group_weight = group_weight
+        self.exact_weight = exact_weight
 
     def fit(self, titles: Sequence[str], codes: Sequence[str]) -> Self:
         """Learn from titles with their codes (plus the classification and the lexicon).
@@ -286,29 +334,22 @@ class TitleModel:
         """
         if len(titles) != len(codes):
             raise ValueError(f"titles and codes differ in length: {len(titles)} != {len(codes)}")
-        # scikit-learn takes about two seconds to import: only when a model is fitted.
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.svm import LinearSVC
-
         ref_docs, ref_codes, names, lexicon = _reference()
         pairs = [(clean_title(t), c.strip()) for t, c in zip(titles, codes, strict=True)]
         pairs = [(t, c) for t, c in pairs if c]
         docs = [t for t, _ in pairs] + [clean_title(d) for d in ref_docs]
         doc_codes = [c for _, c in pairs] + list(ref_codes)
-        vectorizer = TfidfVectorizer(analyzer=_ngrams, sublinear_tf=True, dtype=np.float32)
-        matrix = sparse.csr_matrix(vectorizer.fit_transform(docs), dtype=np.float32)
-        self.vocabulary_: dict[str, int] = dict(vectorizer.vocabulary_)
-        grams = list(self.vocabulary_)
-        keys = np.array([_gram_key(g) for g in grams], dtype=np.uint64)
-        by_key = np.argsort(keys)
-        self.vocabulary_keys_ = keys[by_key]
-        self.vocabulary_columns_ = np.array(
-            [vectorizer.vocabulary_[g] for g in grams], dtype=np.int64
-        )[by_key]
-        self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float32)
+        # TF-IDF as scikit-learn's TfidfVectorizer(analyzer=_ngrams, sublinear_tf=True) fits
+        # it (smooth idf, L2 rows), from the n-gram keys found with numpy: several times faster.
+        keys, rows = _gram_keys(docs)
+        self.vocabulary_keys_, columns = np.unique(keys, return_inverse=True)
+        width = len(self.vocabulary_keys_)
+        self.vocabulary_columns_ = np.arange(width, dtype=np.int64)
+        df = np.bincount(np.unique(rows * width + columns) % width, minlength=width)
+        self.idf_ = (np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0).astype(np.float32)
+        matrix = self._transform(docs)
         # Neighbours and names are compared on the rarer n-grams only: an n-gram in more than
         # `max_df` documents (员, 师, 工 …) says little and makes the product dense and slow.
-        df = np.bincount(matrix.indices, minlength=matrix.shape[1])
         rare = sparse.diags((df <= self.max_df).astype(np.float32))
         self.rare_ = rare
         pruned = sparse.csr_matrix(matrix @ rare)
@@ -348,30 +389,47 @@ class TitleModel:
             for i, doc in enumerate(ref_docs[lexicon:])
         }
         # A broad winner (6-00-00-00) gives way to its best 小类: the classes inside each one.
-        depth = np.array([code_depth(c) for c in classes])
-        self.inside_ = {
-            i: np.array([j for j, c in enumerate(classes) if depth[j] >= 3 and _covers(b, c)])
-            for i, b in enumerate(classes)
-            if depth[i] < 3
+        depth = [code_depth(c) for c in classes]
+        specific = [(j, c) for j, c in enumerate(classes) if depth[j] >= 3]
+        self.inside_ = {}
+        for i, broad in enumerate(classes):
+            if depth[i] < 3:
+                prefix = broad[: 3 * depth[i] - 1]  # "6-", "4-09-"
+                self.inside_[i] = np.array(
+                    [j for j, c in specific if c.startswith(prefix)], dtype=np.int64
+                )
+        # The linear SVMs over the training titles: at 小类, and at 中类 (each 小类 then gets
+        # the decision value of its 中类); none with fewer than two classes.
+        train = matrix[: len(pairs)]
+        self.svm_ = _linear_svm(train, [class_index[_small(c)] for _, c in pairs], self.svm_c)
+        groups = sorted({_group(c) for c in classes})
+        group_index = {g: i for i, g in enumerate(groups)}
+        self.class_group_ = np.array([group_index[_group(c)] for c in classes], dtype=np.int64)
+        self.group_svm_ = None
+        if self.group_weight:
+            group_labels = [group_index[_group(c)] for _, c in pairs]
+            self.group_svm_ = _linear_svm(train, group_labels, self.svm_c)
+        # Titles of the training set by their cleaned text: the share of each 小类 among them.
+        seen: dict[str, dict[int, int]] = {}
+        for text, code in pairs:
+            counts = seen.setdefault(text.replace(" ", ""), {})
+            counts[class_index[_small(code)]] = counts.get(class_index[_small(code)], 0) + 1
+        self.exact_ = {
+            text: (
+                np.array(list(counts), dtype=np.int64),
+                np.array(list(counts.values()), dtype=np.float32) / sum(counts.values()),
+            )
+            for text, counts in seen.items()
         }
-        # The linear SVM over the training titles' 小类 (none with fewer than two classes).
-        labels = [class_index[_small(c)] for _, c in pairs]
-        self.svm_classes_ = np.array(sorted(set(labels)), dtype=np.int64)
-        self.svm_weights_: npt.NDArray[np.float32] | None = None
-        if len(self.svm_classes_) >= 2:
-            # tol 1e-2: the same predictions on the titles file as the default 1e-4, fitted
-            # in about two thirds of the time (the first normalize_title call waits for it).
-            with warnings.catch_warnings():  # few titles per class is expected here
-                warnings.filterwarnings("ignore", message="The number of unique classes")
-                svm = LinearSVC(C=self.svm_c, tol=1e-2).fit(matrix[: len(pairs)], labels)
-            coef = np.asarray(svm.coef_, dtype=np.float32)
-            intercept = np.asarray(svm.intercept_, dtype=np.float32)
-            if len(self.svm_classes_) == 2:  # one decision value: positive means the second
-                coef = np.vstack([-coef, coef])
-                intercept = np.r_[-intercept, intercept]
-            self.svm_weights_ = np.ascontiguousarray(coef.T)
-            self.svm_intercept_ = intercept
         return self
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """The n-grams of the fitted vocabulary and their columns (as scikit-learn's)."""
+        return {
+            _gram_text(int(k)): int(c)
+            for k, c in zip(self.vocabulary_keys_, self.vocabulary_columns_, strict=True)
+        }
 
     def predict(self, titles: Iterable[str]) -> list[TitleMatch]:
         """The occupation of each title (at 细类, or 小类 when the 细类 cannot be told)."""
@@ -413,13 +471,22 @@ class TitleModel:
     ) -> list[TitleMatch]:
         n = queries.shape[0]
         # A class no training title has (known from the classification only) gets what the SVM
-        # gives a class it rejects.
+        # gives a class it rejects. Decision values count down to a floor only: below it, a
+        # class is rejected, and by how much says little.
         scores = np.full((n, len(self.classes_)), self.unseen_score, dtype=np.float32)
-        if self.svm_weights_ is not None:
-            decision = np.asarray(queries @ self.svm_weights_) + self.svm_intercept_
-            scores[:, self.svm_classes_] = decision
+        if self.svm_ is not None:
+            svm_classes, weights, intercept = self.svm_
+            scores[:, svm_classes] = np.asarray(queries @ weights) + intercept
+            np.maximum(scores, self.svm_floor, out=scores)
         else:
             scores[:] = 0.0
+        if self.group_svm_ is not None:
+            group_classes, weights, intercept = self.group_svm_
+            groups = np.full((n, len(self.class_group_)), self.svm_floor, dtype=np.float32)
+            groups[:, group_classes] = np.maximum(
+                np.asarray(queries @ weights) + intercept, self.svm_floor
+            )
+            scores += self.group_weight * groups[:, self.class_group_]
         # Neighbour vote: similarity to the power `sharpness` (the nearest count most), summed
         # per class and normalised to shares.
         rare = sparse.csr_matrix(queries @ self.rare_)
@@ -437,12 +504,15 @@ class TitleModel:
         best_name = np.zeros_like(scores)
         np.maximum.at(best_name, (name_rows, self.name_class_[to_names.indices]), to_names.data)
         scores += self.name_weight * best_name
-        if self.lexicon_prior:
-            for row, text in enumerate(texts):
-                # A cleaned title is folded already: only its spaces differ from a surface.
-                known = self.lexicon_class_.get(text.replace(" ", ""))
-                if known is not None:
-                    scores[row, known] += self.lexicon_prior
+        for row, text in enumerate(texts):
+            # A cleaned title is folded already: only its spaces differ from a surface.
+            folded = text.replace(" ", "")
+            known = self.lexicon_class_.get(folded)
+            if known is not None:
+                scores[row, known] += self.lexicon_prior
+            same = self.exact_.get(folded)
+            if same is not None:  # training titles that read the same: their 小类 by share
+                scores[row, same[0]] += self.exact_weight * same[1]
         best = scores.argmax(axis=1)
         for broad_row in np.flatnonzero(np.isin(best, list(self.inside_))):
             inside = self.inside_[int(best[broad_row])]
