@@ -310,6 +310,7 @@ class TitleModel:
         svm_floor: float = -0.8,
         group_weight: float = 0.5,
         exact_weight: float = 0.5,
+        title_vote: float = 0.0,
     ) -> None:
         if sharpness < 1:
             raise ValueError(f"sharpness must be >= 1, got {sharpness}")
@@ -325,6 +326,7 @@ class TitleModel:
         self.svm_floor = svm_floor
         self.group_weight = group_weight
         self.exact_weight = exact_weight
+        self.title_vote = title_vote
 
     def fit(self, titles: Sequence[str], codes: Sequence[str]) -> Self:
         """Learn from titles with their codes (plus the classification and the lexicon).
@@ -366,9 +368,14 @@ class TitleModel:
         weight = np.ones(n_docs, dtype=np.float32)
         weight[len(pairs) + lexicon :] = self.lexicon_weight
         # Documents → their 小类 and their 细类 (one-hot), to sum neighbour votes by product.
+        # The training titles vote for the 细类 inside a 小类 but, at `title_vote`, hardly for
+        # the 小类: the SVMs speak for them there.
+        class_weight = weight.copy()
+        class_weight[: len(pairs)] = self.title_vote
         self.doc_class_ = sparse.csr_matrix(
-            (weight, (np.arange(n_docs), doc_class)), shape=(n_docs, len(classes))
+            (class_weight, (np.arange(n_docs), doc_class)), shape=(n_docs, len(classes))
         )
+        self.doc_class_.eliminate_zeros()
         fine_docs = [i for i, c in enumerate(doc_codes) if c in fine_index]
         self.doc_fine_ = sparse.csr_matrix(
             (
