@@ -95,7 +95,7 @@ _NOISE = re.compile(
     r"|(?<![A-Z])\d+(?:\.\d+)?[名个人位]?"
 )
 # Invisible format characters (zero-width spaces, direction marks) that job boards leave in.
-_INVISIBLE = dict.fromkeys(c for c in range(0x200B, 0x2070) if unicodedata.category(chr(c)) == "Cf")
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _HIRING = re.compile(f"招聘(?!{_RECRUITER})")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|<[^<>]*>")
 _SEPARATORS = re.compile(r"[\s/、,，.。·:：;；!！?？\-—_|+&~～*#《》\"'“”‘’…]+")
@@ -146,7 +146,7 @@ def clean_title(title: str) -> str:
     hiring boilerplate removed; runs of separators become one space. When nothing is left
     outside the brackets, what was inside them is used.
     """
-    text = unicodedata.normalize("NFKC", title.translate(_INVISIBLE)).upper()
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", title)).upper()
     text = text.replace("【", "[").replace("】", "]")
     asides = [m[1:-1] for m in _BRACKETS.findall(text)]
     main = _BRACKETS.sub(" ", text)
@@ -245,6 +245,25 @@ def _reference() -> tuple[tuple[str, ...], tuple[str, ...], int, int]:
     return tuple(docs), tuple(codes), names, lexicon
 
 
+def _tfidf_rows(
+    cells: npt.NDArray[np.int64],
+    counts: npt.NDArray[np.int64],
+    idf: npt.NDArray[np.float32],
+    n: int,
+) -> sparse.csr_matrix:
+    """Rows of sublinear TF-IDF, L2-normalised, from sorted cells (row × width + column)."""
+    width = len(idf)
+    row_of = cells // width
+    columns = (cells % width).astype(np.int32)
+    data = (1.0 + np.log(counts.astype(np.float32))) * idf[columns]
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n))
+    data /= norms[row_of].astype(np.float32)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of, minlength=n), out=offsets[1:])
+    return sparse.csr_matrix((data, columns, offsets), shape=(n, width))
+
+
+@cache
 def _small(code: str) -> str:
     """The 小类 of a code ("4-09-08-01" → "4-09-08-00"), or the code itself when broader."""
     if code_depth(code) < 3:
@@ -252,6 +271,7 @@ def _small(code: str) -> str:
     return code[:7] + "-00"
 
 
+@cache
 def _group(code: str) -> str:
     """The 中类 of a code ("4-09-08-01" → "4-09-00-00"), or the code itself when broader."""
     if code_depth(code) < 2:
@@ -347,9 +367,10 @@ class TitleModel:
         self.vocabulary_keys_, columns = np.unique(keys, return_inverse=True)
         width = len(self.vocabulary_keys_)
         self.vocabulary_columns_ = np.arange(width, dtype=np.int64)
-        df = np.bincount(np.unique(rows * width + columns) % width, minlength=width)
+        cells, counts = np.unique(rows * width + columns, return_counts=True)
+        df = np.bincount(cells % width, minlength=width)
         self.idf_ = (np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0).astype(np.float32)
-        matrix = self._transform(docs)
+        matrix = _tfidf_rows(cells, counts, self.idf_, len(docs))
         # Neighbours and names are compared on the rarer n-grams only: an n-gram in more than
         # `max_df` documents (员, 师, 工 …) says little and makes the product dense and slow.
         rare = sparse.diags((df <= self.max_df).astype(np.float32))
@@ -416,6 +437,14 @@ class TitleModel:
         if self.group_weight:
             group_labels = [group_index[_group(c)] for _, c in pairs]
             self.group_svm_ = _linear_svm(train, group_labels, self.svm_c)
+        # Both SVMs' weights side by side: one product gives every decision value.
+        fitted = [svm for svm in (self.svm_, self.group_svm_) if svm is not None]
+        self.linear_ = None
+        if fitted:
+            self.linear_ = (
+                np.ascontiguousarray(np.hstack([w for _, w, _ in fitted])),
+                np.concatenate([b for _, _, b in fitted]),
+            )
         # Titles of the training set by their cleaned text: the share of each 小类 among them.
         seen: dict[str, dict[int, int]] = {}
         for text, code in pairs:
@@ -457,21 +486,13 @@ class TitleModel:
         The n-grams of all texts are found at once with numpy (:func:`_gram_keys`) and looked
         up in the sorted keys of the vocabulary.
         """
-        n = len(texts)
         width = len(self.idf_)
         keys, rows = _gram_keys(texts)
         slots = np.minimum(np.searchsorted(self.vocabulary_keys_, keys), width - 1)
         hit = self.vocabulary_keys_[slots] == keys
         cells = rows[hit] * width + self.vocabulary_columns_[slots[hit]]
         cells, counts = np.unique(cells, return_counts=True)
-        row_of = cells // width
-        columns = (cells % width).astype(np.int32)
-        data = (1.0 + np.log(counts.astype(np.float32))) * self.idf_[columns]
-        norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n))
-        data /= norms[row_of].astype(np.float32)
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row_of, minlength=n), out=offsets[1:])
-        return sparse.csr_matrix((data, columns, offsets), shape=(n, width))
+        return _tfidf_rows(cells, counts, self.idf_, len(texts))
 
     def _predict_block(
         self, queries: sparse.csr_matrix, texts: list[str], name: Any
@@ -481,18 +502,21 @@ class TitleModel:
         # gives a class it rejects. Decision values count down to a floor only: below it, a
         # class is rejected, and by how much says little.
         scores = np.full((n, len(self.classes_)), self.unseen_score, dtype=np.float32)
+        decision = np.zeros((n, 0), dtype=np.float32)
+        if self.linear_ is not None:
+            decision = np.maximum(
+                np.asarray(queries @ self.linear_[0]) + self.linear_[1], self.svm_floor
+            )
         if self.svm_ is not None:
-            svm_classes, weights, intercept = self.svm_
-            scores[:, svm_classes] = np.asarray(queries @ weights) + intercept
+            svm_classes = self.svm_[0]
+            scores[:, svm_classes] = decision[:, : len(svm_classes)]
             np.maximum(scores, self.svm_floor, out=scores)
+            decision = decision[:, len(svm_classes) :]
         else:
             scores[:] = 0.0
         if self.group_svm_ is not None:
-            group_classes, weights, intercept = self.group_svm_
-            groups = np.full((n, len(self.class_group_)), self.svm_floor, dtype=np.float32)
-            groups[:, group_classes] = np.maximum(
-                np.asarray(queries @ weights) + intercept, self.svm_floor
-            )
+            groups = np.full((n, self.class_group_.max() + 1), self.svm_floor, dtype=np.float32)
+            groups[:, self.group_svm_[0]] = decision
             scores += self.group_weight * groups[:, self.class_group_]
         # Neighbour vote: similarity to the power `sharpness` (the nearest count most), summed
         # per class and normalised to shares.
