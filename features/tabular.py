@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from features.errors import TableError
 
@@ -100,6 +102,45 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# Cells are joined with \x01 (not whitespace) to find one that starts or ends with whitespace;
+# ``\s`` in a str pattern is exactly what ``str.strip`` removes (``str.isspace``). A pattern
+# that starts with the separator is searched for by jumping from separator to separator.
+_SEP = "\x01"
+_LEADING_SPACE = re.compile(r"\x01\s")
+
+
+def _needs_strip(text: str) -> bool:
+    """Whether some cell of the joined text starts or ends with whitespace."""
+    if text[:1].isspace() or text[-1:].isspace():
+        return True
+    search = _LEADING_SPACE.search
+    return search(text) is not None or search(text[::-1]) is not None
+
+
+def _stripped(rows: list[list[Any]]) -> list[list[str]]:
+    """Rows as stripped text, in place; in the common case the rows are only scanned.
+
+    Stripping every cell touches each of a file's millions of cell objects; joining them and
+    scanning the joined text costs less than half as much. Only when that finds a cell with
+    whitespace at an end, or a cell that is not text (a number, a date), are rows converted.
+    """
+    join, strip = _SEP.join, str.strip
+    try:
+        if not _needs_strip(join(map(join, rows))):
+            return rows
+    except TypeError:
+        pass
+    for i, row in enumerate(rows):
+        try:
+            text = join(row)
+        except TypeError:
+            rows[i] = [c.strip() if type(c) is str else _cell_text(c) for c in row]
+            continue
+        if _needs_strip(text):
+            rows[i] = list(map(strip, row))
+    return rows
+
+
 def _pad(rows: list[list[str]], width: int) -> list[list[str]]:
     out = []
     for row in rows:
@@ -127,8 +168,7 @@ def read_csv(data: bytes) -> Table:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise TableError("文件为空：第1行应为表头") from None
-    strip = str.strip
-    rows = [list(map(strip, r)) for r in reader]
+    rows = _stripped(list(reader))
     return Table(header, _pad(_drop_blank(rows), len(header)))
 
 
@@ -147,16 +187,8 @@ def read_xlsx(data: bytes) -> Table:
     header = [_cell_text(c) for c in values[0]]
     while header and not header[-1]:
         header.pop()
-    # Rows of text cells (nearly all of a roster) are stripped in one C-level pass; a row with
-    # a number or a date in it is converted cell by cell.
-    rows = []
-    strip = str.strip
-    for r in values[1:]:
-        try:
-            rows.append(list(map(strip, r)))  # type: ignore[arg-type]
-        except TypeError:
-            rows.append([c.strip() if type(c) is str else _cell_text(c) for c in r])
-    return Table(header, _pad(_drop_blank(rows), len(header)))
+    del values[0]
+    return Table(header, _pad(_drop_blank(_stripped(values)), len(header)))
 
 
 def read_table(data: bytes, filename: str) -> Table:

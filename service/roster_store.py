@@ -119,30 +119,6 @@ bulk('HSET', p .. 'history', histories)
 return #lids
 """
 )
-# ARGV: operations joined by \x1e (S+ S- add to / remove from a set, Z+ Z- the names sorted
-# set), their keys joined by \x1e, their members (each list joined by \x1f) joined by \x1e.
-_APPLY_INDEX = (
-    _LUA_SPLIT
-    + """
-local ops, keys, lists = split(ARGV[1], '\\30'), split(ARGV[2], '\\30'), split(ARGV[3], '\\30')
-for i = 1, #ops do
-  local members = split(lists[i], '\\31')
-  local op = ops[i]
-  if op == 'S+' then bulk('SADD', keys[i], members)
-  elseif op == 'S-' then bulk('SREM', keys[i], members)
-  elseif op == 'Z-' then bulk('ZREM', keys[i], members)
-  else
-    local scored = {}
-    for k = 1, #members do
-      scored[#scored + 1] = 0
-      scored[#scored + 1] = members[k]
-    end
-    bulk('ZADD', keys[i], scored)
-  end
-end
-return #ops
-"""
-)
 # KEYS[1] a hash, ARGV[1] fields joined by \x1e → their values joined by \x1e ("" if absent).
 _HMGET_JOINED = (
     _LUA_SPLIT
@@ -200,6 +176,7 @@ return {redis.call('GET', KEYS[1]) or '0', table.concat(redis.call('HVALS', KEYS
 _SEP = "\x1e"
 _CONTROL = str.maketrans({"\x1e": " ", "\x1f": " ", "\x00": " "})
 _CHUNK = 4000  # unpack() in Lua takes up to about 8,000 values
+_ARGS = 20_000  # members per plain command
 
 # DESIGN §4 status changes and what they do to the stored laborer.
 STATUS_CHANGES: dict[str, tuple[str, str | None]] = {
@@ -546,8 +523,13 @@ class RosterStore:
         rules: TierRules,
         actor: str = "import",
         source: str = "",
+        assessed: Sequence[tuple[str, str | None]] | None = None,
     ) -> ImportSummary:
-        """:meth:`import_laborers` for rows of ``Laborer`` field values (as parsing gives them)."""
+        """:meth:`import_laborers` for rows of ``Laborer`` field values (as parsing gives them).
+
+        ``assessed`` is each row's (status, no-push reason) on ``day`` when the caller has it
+        (``StatusAssessor(day, limits).rows(rows)``); it is computed here otherwise.
+        """
         dumps, blake2b = orjson.dumps, hashlib.blake2b
         texts = [dumps(r) for r in rows]
         digests = [blake2b(t, digest_size=8).hexdigest() for t in texts]
@@ -561,7 +543,7 @@ class RosterStore:
             for _ in range(5):
                 try:
                     return self._import(
-                        client, rows, texts, digests, lids, day, limits, rules, head
+                        client, rows, texts, digests, lids, day, limits, rules, head, assessed
                     )
                 except redis.WatchError:
                     continue
@@ -580,6 +562,7 @@ class RosterStore:
         limits: AgeLimits,
         rules: TierRules,
         head: str,
+        assessed: Sequence[tuple[str, str | None]] | None,
     ) -> ImportSummary:
         with client.pipeline() as pipe:
             pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
@@ -597,13 +580,16 @@ class RosterStore:
             plan = _WritePlan(self)
             tier_of = TierAssessor(day, rules)
             created = [i for i in changed if lids[i] not in old_records]
+            new_rows = [rows[i] for i in created]
             plan.create(
-                [rows[i] for i in created],
+                new_rows,
                 [texts[i] for i in created],
                 [digests[i] for i in created],
                 f"{version + 1}.",
                 day,
-                StatusAssessor(day, limits),
+                [assessed[i][0] for i in created]
+                if assessed is not None
+                else [status for status, _ in StatusAssessor(day, limits).rows(new_rows)],
                 tier_of,
                 head,
             )
@@ -951,7 +937,7 @@ class _WritePlan:
         digests: Sequence[str],
         event_prefix: str,
         day: dt.date,
-        status_of: StatusAssessor,
+        statuses: Sequence[str],
         tier_of: TierAssessor,
         head: str,
     ) -> None:
@@ -962,7 +948,6 @@ class _WritePlan:
         """
         if not rows:
             return
-        statuses = [status for status, _ in status_of.rows(rows)]
         tiers = tier_of.rows(rows)
         tails: dict[tuple[int, str], tuple[bytes, bytes]] = {}
         recs: list[bytes] = []
@@ -1059,24 +1044,19 @@ class _WritePlan:
                 sep.join(self.recs[part]),
                 _SEP.join(self.hist[part]),
             )
+        # The index changes are plain commands: Redis takes long argument lists itself, where
+        # a script would first have to split joined members in Lua.
+        for command, groups in (("SREM", self.remove), ("SADD", self.add)):
+            for key, members in groups.items():
+                for i in range(0, len(members), _ARGS):
+                    pipe.execute_command(command, key, *members[i : i + _ARGS])
         names = self.store.names_key
-        ops: list[tuple[str, str, list[str]]] = [
-            *(("S-", k, m) for k, m in self.remove.items()),
-            *(("S+", k, m) for k, m in self.add.items()),
-        ]
-        if self.names_remove:
-            ops.append(("Z-", names, self.names_remove))
-        if self.names_add:
-            ops.append(("Z+", names, self.names_add))
-        for i in range(0, len(ops), _CHUNK):
-            chunk = ops[i : i + _CHUNK]
-            pipe.eval(
-                _APPLY_INDEX,
-                0,
-                _SEP.join(op for op, _, _ in chunk),
-                _SEP.join(k for _, k, _ in chunk),
-                _SEP.join("\x1f".join(m) for _, _, m in chunk),
-            )
+        for i in range(0, len(self.names_remove), _ARGS):
+            pipe.execute_command("ZREM", names, *self.names_remove[i : i + _ARGS])
+        scored: list[str | int] = [0] * (2 * len(self.names_add))
+        scored[1::2] = self.names_add
+        for i in range(0, len(scored), 2 * _ARGS):
+            pipe.execute_command("ZADD", names, *scored[i : i + 2 * _ARGS])
 
 
 def import_roster_file(
@@ -1103,10 +1083,17 @@ def import_roster_file(
         if (parsed.errors and not keep_valid) or not parsed.values:
             summary = ImportSummary(rejected=rejected)
             return ImportOutcome(False, summary, parsed.errors, {})
+        assessed = StatusAssessor(as_of, limits).rows(parsed.values)
         summary = store.import_rows(
-            parsed.values, day=as_of, limits=limits, rules=rules, actor=actor, source=filename
+            parsed.values,
+            day=as_of,
+            limits=limits,
+            rules=rules,
+            actor=actor,
+            source=filename,
+            assessed=assessed,
         )
-        flagged = flagged_counts(parsed.values, as_of, limits)
+        flagged = flagged_of(assessed)
         return ImportOutcome(
             True,
             ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
@@ -1131,12 +1118,12 @@ def _read_and_parse(
     return parse_roster(table, secret=secret, as_of=as_of, limits=limits, gazetteer=gazetteer)
 
 
-def flagged_counts(
-    rows: Sequence[Sequence[Any]], day: dt.date, limits: AgeLimits
-) -> dict[str, int]:
-    """People who need no pushes, by reason (outside working age, excluded, employed …)."""
-    status_of = StatusAssessor(day, limits)
-    counts = Counter(reason for _, reason in status_of.rows(rows))
+def flagged_of(assessed: Sequence[tuple[str, str | None]]) -> dict[str, int]:
+    """People who need no pushes, by reason (outside working age, excluded, employed …).
+
+    ``assessed`` is each row's (status, no-push reason), as ``StatusAssessor.rows`` gives it.
+    """
+    counts = Counter(reason for _, reason in assessed)
     counts.pop(None, None)
     return dict(counts)  # type: ignore[arg-type]
 
@@ -1195,7 +1182,7 @@ __all__ = [
     "LaborerRecord",
     "RosterError",
     "RosterStore",
-    "flagged_counts",
+    "flagged_of",
     "import_roster_file",
     "profile_json",
 ]

@@ -19,11 +19,12 @@ from features.laborer import FIELD_AT
 from features.roster import parse_roster
 from features.stats import STATS_COLUMNS, roster_stats, stats_table
 from features.tabular import RowError, read_table
+from features.verification import StatusAssessor
 from service.api.uploads import read_upload
 from service.deps import DistrictCaller, StatsReader, TodayDep
 from service.keys import Principal
 from service.problems import Problem, forbidden
-from service.roster_store import RosterStore, flagged_counts
+from service.roster_store import RosterStore, flagged_of
 from service.xlsx import rows_to_xlsx
 
 router = APIRouter(tags=["roster"])
@@ -66,6 +67,7 @@ def _import(
             errors=[e.as_dict() for e in errors],
             rejected=rejected,
         )
+    assessed = StatusAssessor(as_of, state.limits).rows(laborers)
     if dry_run:
         known = store.redis.hmget(store.people_key, [str(values[0]) for values in laborers])
         existing = sum(1 for k in known if k is not None)
@@ -76,7 +78,7 @@ def _import(
             "new": len(laborers) - existing,
             "existing": existing,
             "rejected": rejected,
-            "flagged": flagged_counts(laborers, as_of, state.limits),
+            "flagged": flagged_of(assessed),
             "errors": [e.as_dict() for e in errors],
         }
     summary = store.import_rows(
@@ -86,6 +88,7 @@ def _import(
         rules=state.tier_rules,
         actor=caller.key_id,
         source=name,
+        assessed=assessed,
     )
     return {
         "dry_run": False,
@@ -94,7 +97,7 @@ def _import(
         "updated": summary.updated,
         "unchanged": summary.unchanged,
         "rejected": rejected,
-        "flagged": flagged_counts(laborers, as_of, state.limits),
+        "flagged": flagged_of(assessed),
         "errors": [e.as_dict() for e in errors],
     }
 

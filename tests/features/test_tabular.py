@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 from pathlib import Path
 
+from hypothesis import example, given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from features.tabular import Column, is_digits, map_headers, read_csv, read_xlsx
+from features.tabular import Column, _stripped, is_digits, map_headers, read_csv, read_xlsx
+
+_SPACES = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
 
 def test_only_ascii_digit_runs_count_as_digits() -> None:
@@ -45,3 +51,37 @@ def test_xlsx_cells_of_every_type_read_as_text_and_text_rows_are_stripped(tmp_pa
         ["李秀英", "45", "", "2026-11-02", "13900139000"],
         ["是", "1.5", "", "2026-11-01 08:30:00", "13700137000"],
     ]
+
+
+def test_the_whitespace_the_scan_looks_for_is_exactly_what_strip_removes() -> None:
+    matched = "".join(re.findall(r"\s", "".join(map(chr, range(sys.maxunicode + 1)))))
+    assert matched == _SPACES
+    assert not "\x01".isspace()
+
+
+_PAD = st.sampled_from(["", "", "", " ", "\u3000", "\t", "\x1f", "\xa0"]) | st.text(
+    alphabet=st.sampled_from(_SPACES), max_size=2
+)
+_TEXT = st.builds(
+    lambda a, b, c: a + b + c, _PAD, st.text(alphabet="张建国a1,-\x01", max_size=4), _PAD
+)
+_CELL = _TEXT | _TEXT | _TEXT | st.none() | st.integers(0, 99)
+
+
+@given(st.lists(st.lists(_CELL, max_size=5), max_size=6) | st.lists(st.lists(_TEXT, max_size=5)))
+@example([["张建国\u3000", "通州区"], ["李秀英", "延庆区"]])  # a space only at a cell's end
+@example([["张建国", "通州区"], ["\t李秀英", "延庆区"]])  # only at a row's first cell
+@example([["张建国", "通州区"], ["李秀英", 3]])  # a number among text
+def test_rows_come_back_stripped_whatever_whitespace_or_cell_type_they_hold(
+    rows: list[list[object]],
+) -> None:
+    expected = [
+        [c.strip() if isinstance(c, str) else ("" if c is None else str(c)) for c in row]
+        for row in rows
+    ]
+    assert _stripped([list(r) for r in rows]) == expected
+
+
+def test_csv_cells_with_full_width_or_tab_padding_are_stripped() -> None:
+    text = "姓名,区\n\u3000张建国,通州区\t\n李秀英 , 延庆区\n"
+    assert read_csv(text.encode("utf-8")).rows == [["张建国", "通州区"], ["李秀英", "延庆区"]]
