@@ -6,7 +6,9 @@ import pytest
 from features.titles import (
     TitleModel,
     TitleRow,
+    _group,
     _ngrams,
+    _reference,
     agrees_at,
     clean_title,
     load_title_rows,
@@ -57,6 +59,16 @@ def test_pay_perks_and_hiring_words_are_cleaned_from_titles() -> None:
     assert clean_title("人力资源公司招聘招聘主管") == "招聘主管"
     assert clean_title("【急招】") == ""
     assert clean_title("（保洁员）") == "保洁员"  # nothing outside the brackets: keep inside
+
+
+def test_more_perks_and_invisible_characters_are_cleaned_from_titles() -> None:
+    assert clean_title("淘宝客服/月休8天/不加班") == "淘宝客服"
+    assert clean_title("金融顾问（无责5000）+精准客户资源+五险") == "金融顾问"
+    assert clean_title("电话招聘顾问+五险二金+工作轻松+氛围好") == "电话招聘顾问"
+    assert clean_title("物业诚招采购员") == "物业 采购员"
+    assert clean_title("电话客服/周末双休不加班/不销售不外出") == "电话客服"
+    assert clean_title("葛店\u202c保洁员\u200b") == "葛店保洁员"  # direction marks, zero widths
+    assert clean_title("物业学生公寓管理员") == "物业学生公寓管理员"  # a place of work stays
 
 
 def test_real_titles_are_mapped_right() -> None:
@@ -123,6 +135,55 @@ def test_the_fast_transform_equals_scikit_learns() -> None:
     assert np.allclose(ours, theirs, atol=1e-6)
 
 
+def test_the_fitted_vocabulary_and_weights_equal_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    titles = ["物业保洁员", "电焊工 月薪8000", "保洁 保洁 A", "厨师长", "厨师长"]
+    codes = ["4-09-08-01", "6-18-02-04", "4-09-08-01", "4-03-02-01", "4-03-02-01"]
+    model = TitleModel().fit(titles, codes)
+    docs = [clean_title(t) for t in titles] + [clean_title(d) for d in _reference()[0]]
+    reference = TfidfVectorizer(analyzer=_ngrams, sublinear_tf=True).fit(docs)
+    assert model.vocabulary_.keys() == reference.vocabulary_.keys()
+    ours = {g: model.idf_[c] for g, c in model.vocabulary_.items()}
+    theirs = {g: reference.idf_[c] for g, c in reference.vocabulary_.items()}
+    assert all(abs(ours[g] - theirs[g]) < 1e-5 for g in theirs)
+
+
+def test_the_middle_class_of_a_code() -> None:
+    assert _group("4-09-08-01") == "4-09-00-00"
+    assert _group("4-09-00-00") == "4-09-00-00"
+    assert _group("6-00-00-00") == "6-00-00-00"
+
+
+def test_the_middle_class_svm_learns_the_middle_classes_of_the_training_titles() -> None:
+    titles = ["保洁员", "保洁阿姨", "保安", "保安员", "厨师", "面点师"]
+    codes = ["4-09-08-01", "4-09-08-01", "4-07-05-01", "4-07-05-01", "4-03-02-01", "4-03-02-02"]
+    model = TitleModel().fit(titles, codes)
+    assert model.group_svm_ is not None
+    groups = sorted({_group(c) for c in model.classes_})
+    assert [groups[i] for i in model.group_svm_[0]] == ["4-03-00-00", "4-07-00-00", "4-09-00-00"]
+    assert TitleModel(group_weight=0).fit(titles, codes).group_svm_ is None
+
+
+def test_training_titles_that_read_the_same_share_their_classes() -> None:
+    titles = ["物业 保洁", "物业保洁（包吃住）", "物业保洁", "保安"]
+    codes = ["4-09-08-01", "4-09-08-01", "4-07-05-01", "4-07-05-01"]
+    model = TitleModel().fit(titles, codes)
+    found, shares = model.exact_["物业保洁"]
+    by_class = {
+        str(model.classes_[i]): round(float(s), 3) for i, s in zip(found, shares, strict=True)
+    }
+    assert by_class == {"4-09-08-00": 0.667, "4-07-05-00": 0.333}
+
+
+def test_the_class_vote_leaves_the_training_titles_out_but_the_fine_choice_keeps_them() -> None:
+    titles = ["物业保洁员", "保安员", "厨师"]
+    model = TitleModel().fit(titles, ["4-09-08-01", "4-07-05-01", "4-03-02-01"])
+    assert model.doc_class_[: len(titles)].nnz == 0
+    assert model.doc_fine_[: len(titles)].nnz == len(titles)
+    assert TitleModel(title_vote=1.0).fit(titles, ["4-09-08-01"] * 3).doc_class_[:3].nnz == 3
+
+
 def test_a_broad_expected_code_counts_at_the_levels_it_specifies() -> None:
     assert agrees_at("6-18-02-04", "6-00-00-00", 4)  # 普工 expected: any production job
     assert agrees_at("6-18-02-04", "6-18-02-04", 3)
@@ -170,8 +231,8 @@ def test_cross_validated_accuracy_on_the_titles_file() -> None:
     report = title_accuracy(rows, folds=5)
     assert report["scored"] + report["skipped"] == len(rows)
     assert report["skipped"] == sum(1 for r in rows if not r.code)
-    # Measured: see docs/words.md. The aim of 0.70 at 小类 is not reached; this floor guards
-    # against regressions.
-    assert report["small"]["accuracy"] >= 0.65
-    assert report["fine"]["accuracy"] >= 0.60
+    # Measured: see docs/words.md (68.9% at 小类, 65.5% at 细类). The aim of 0.70 at 小类 is
+    # not reached; this floor guards against regressions.
+    assert report["small"]["accuracy"] >= 0.68
+    assert report["fine"]["accuracy"] >= 0.64
     assert report["major"]["accuracy"] >= report["small"]["accuracy"] >= report["fine"]["accuracy"]
