@@ -3,36 +3,44 @@
 A title is first reduced to the words that name the job (:func:`clean_title`): pay, perks and
 hiring boilerplate go (包吃住, 300预支, 月薪8000, 五险一金, 日结, 急招 …), bracketed asides go
 (locations, shop names, perks: "电梯销售经理（天津）"), and of "XX公司招聘面点师" only 面点师
-stays. What is left becomes a TF-IDF vector of character 1–3-grams (``char_wb``).
+stays. What is left becomes a TF-IDF vector of character 1–3-grams (``char_wb``, fitted with numpy
+as scikit-learn's ``TfidfVectorizer`` would fit it, several times faster).
 
-Three signals then score every 小类 of the classification:
+These signals then score every 小类 of the classification:
 
-- a linear SVM trained at 小类 on the training titles (its decision value; -2 for a 小类 no
-  training title has);
-- a neighbour vote: every reference document (the training titles, the classification's own
-  names and aliases, the lexicon's surface forms counting three times) votes for its 小类 with
-  its cosine similarity to the title cubed (``sharpness``: the nearest count most),
-  normalised to shares;
-- the similarity of the title to the best-matching classification *name* in each 小类;
-- the lexicon as a prior: +1 for the 小类 of the lexicon entry when the cleaned title is
+- a linear SVM trained at 小类 on the training titles: its decision value floored at -0.8
+  (below that a class is rejected, and by how much says little; a 小类 no training title has
+  gets the floor);
+- a linear SVM trained at 中类 on the same titles (each 小类 gets the decision value of its
+  中类, floored the same way; weight 0.5): a title between two 小类 leans to the 中类 the
+  training titles like it belong to;
+- a neighbour vote: every reference document (the classification's own names and aliases, the
+  lexicon's surface forms counting three times) votes for its 小类 with its cosine similarity
+  to the title cubed (``sharpness``: the nearest count most), normalised to shares (weight
+  0.5). The training titles do not vote for the 小类 (``title_vote`` 0: the SVMs speak for
+  them, and counting them twice cost 0.3 points) but still choose the 细类 below;
+- the similarity of the title to the best-matching classification *name* in each 小类
+  (weight 1.5);
+- training titles that read the same once cleaned: the share of each 小类 among them (weight
+  0.5);
+- the lexicon as a prior: +0.5 for the 小类 of the lexicon entry when the cleaned title is
   exactly one of its surface forms (叉车司机 is a 起重装卸机械操作工, not a driver).
 
 Neighbours and names are compared on n-grams found in at most 400 documents (员, 师, 工 … say
-little and would make the products dense and slow); the SVM sees every n-gram.
-The weighted sum (SVM with C = 1, weight 1; vote 0.5; name 1.5; lexicon prior 1) picks the 小类.
+little and would make the products dense and slow); the SVMs see every n-gram.
 The 小类 with the highest sum wins (when that is a broad unit such as 6-00-00-00, its best
 小类 inside it is taken instead, since a broad code is never right at a finer level). Inside the
-winning 小类, the 细类 whose documents have most (cubed) similarity is the answer; when no
-document of a 细类 of that 小类 resembles the title, the model backs off to the 小类 itself
-(level 3). ``score`` is the softmax share (temperature 4) of the winning 小类: not a
-probability, but monotone with accuracy (5-fold on the titles file: right at 小类 for 31% of
-titles scored under 0.1, 59% at 0.4–0.6, 95% above 0.95; 85% of the 60% scored 0.5 or more).
+winning 小类, the 细类 whose documents (training titles included) have most (cubed) similarity
+is the answer; when no document of a 细类 of that 小类 resembles the title, the model backs off
+to the 小类 itself (level 3). ``score`` is the softmax share (temperature 4) of the winning
+小类: not a probability, but monotone with accuracy (5-fold on the titles file: right at 小类
+for 35% of titles scored under 0.1, 64% at 0.4–0.6, 94% at 0.95 or more; 86% of the 58% scored
+0.5 or more).
 
-Measured (``renggang eval titles``, 5 folds): 细类 64.0%, 小类 67.5%, 大类 80.2% (``--seed 1``:
-65.0%, 68.8%, 81.3%); the aim of 70% at 小类 is not reached (the file's labels are noisy:
-near-identical titles agree on their 小类 only about three times in four). Without the
-lexicon's weight and prior the file scores 0.3 points more at 小类 (67.8%), but titles of the
-jobs the lexicon covers fare worse.
+Measured (``renggang eval titles``, 5 folds): 细类 65.5%, 小类 68.9%, 大类 82.1% (``--seed 1``:
+65.6%, 69.3%, 82.1%); the aim of 70% at 小类 is not reached (the file's labels are noisy:
+titles that read the same once cleaned disagree on their 小类 in about one pair in ten, and
+some labels follow a surface likeness to a 细类 name: 视光师 → 灯光师, 洗鞋工 → 修鞋工).
 
 ``title_accuracy`` measures it by k-fold cross-validation: each title is scored by a model
 fitted (vocabulary included) on the other folds and the classification only.
