@@ -6,6 +6,8 @@ import pytest
 from features.titles import (
     TitleModel,
     TitleRow,
+    _gram_key,
+    _gram_text,
     _group,
     _ngrams,
     _reference,
@@ -147,6 +149,11 @@ def test_the_fitted_vocabulary_and_weights_equal_scikit_learns() -> None:
     ours = {g: model.idf_[c] for g, c in model.vocabulary_.items()}
     theirs = {g: reference.idf_[c] for g, c in reference.vocabulary_.items()}
     assert all(abs(ours[g] - theirs[g]) < 1e-5 for g in theirs)
+
+
+def test_an_ngram_key_gives_back_its_ngram() -> None:
+    for gram in ("保", "保洁", " 保洁", "员 ", "A4", "𠀀字"):
+        assert _gram_text(_gram_key(gram)) == gram
 
 
 def test_the_middle_class_of_a_code() -> None:
