@@ -1,6 +1,6 @@
 """Benchmark: uploading a 20,000-row post file (CSV and .xlsx) end to end.
 
-Run ``python -m evaluation.bench_upload [--rows N]``. For each format it generates the file
+Run ``python -m evaluation.bench_upload [--rows N] [--no-machine]``. For each format it generates the file
 (real job-board titles from ``features/data/csco22_job_title_to_code.csv``, a district bureau's
 mix of kinds with directed posts under a self-pairing agreement), then measures in the same run:
 
@@ -8,6 +8,10 @@ mix of kinds with directed posts under a self-pairing agreement), then measures 
 - the upload end to end into a fresh embedded Redis: read, validate, compare, write, feed;
 - the same file uploaded again (idempotent: every row unchanged);
 - the stages of the upload: read, parse (the rules), and the upload of the table read.
+
+The aim was set on a faster machine: :mod:`evaluation.machine` times calamine and openpyxl
+reading a 100,000-row roster (the roster issue's yardsticks) and the aim is printed as written
+and scaled to this machine (``--no-machine`` skips that minute).
 
 Absolute times are noisy on a shared machine; the ratio to the bare read is the figure to watch,
 and the CPU seconds of this process and of the Redis server (rows per CPU-second) are what the
@@ -37,6 +41,7 @@ from catalogue.agreements import parse_agreements
 from catalogue.columns import POST_COLUMNS
 from catalogue.credit_code import make_credit_code
 from catalogue.upload import UploadResult, parse_posts
+from evaluation.machine import measure_machine, roster_xlsx
 from evaluation.synth import write_rows_xlsx
 from features.gazetteer import load_gazetteer
 from features.tabular import Table, read_table
@@ -46,6 +51,7 @@ from service.store import start_embedded, stop_embedded
 TODAY = dt.date(2026, 11, 1)
 T = TypeVar("T")
 UPLOADER = "通州区"
+AIM = 15_000  # rows per second end to end, as the catalogue issue sets it
 KINDS = ("定向招聘", "扶贫车间", "村社代工点", "居家就业", "公益性岗位", "社会招聘")
 
 
@@ -142,8 +148,9 @@ def _line(
     return text
 
 
-def measure(data: bytes, name: str, agreement: dict[str, object], rows: int, repeats: int) -> None:
-    """Print the bare read, the upload end to end and the re-upload of one file (best of N)."""
+def measure(data: bytes, name: str, agreement: dict[str, object], rows: int, repeats: int) -> float:
+    """Print the bare read, the upload end to end and the re-upload of one file (best of N);
+    return the rows per second of the best upload."""
     gazetteer = load_gazetteer()
     reads = [_timed(lambda: read_table(data, name)) for _ in range(repeats)]
     _, read_s, read_cpu = min(reads, key=lambda r: r[1])
@@ -188,6 +195,7 @@ def measure(data: bytes, name: str, agreement: dict[str, object], rows: int, rep
         "  stages of the upload, wall (CPU here): "
         + ", ".join(f"{k} {w:.3f} s ({c:.3f} s)" for k, (w, c) in stages.items())
     )
+    return rows / upload_s
 
 
 def _stages(
@@ -244,7 +252,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--no-machine",
+        action="store_true",
+        help="skip timing the reference reads of a 100,000-row roster (about a minute)",
+    )
     args = parser.parse_args(argv)
+    speed = None
+    if not args.no_machine:
+        with tempfile.TemporaryDirectory() as tmp:
+            speed = measure_machine(roster_xlsx(Path(tmp)))
+        print(speed.describe())
     headers, rows, agreement = generate(args.rows)
     load = os.getloadavg()[0]
     _, ref_wall, ref_cpu = _timed(lambda: [i * 2 for i in range(1_000_000)])
@@ -252,7 +270,9 @@ def main(argv: list[str] | None = None) -> None:
         f"load average {load:.1f} on {os.cpu_count()} CPUs; reference: a 1,000,000-element list"
         f" comprehension takes {ref_wall:.3f} s wall, {ref_cpu:.3f} s CPU"
     )
-    measure(csv_bytes(headers, rows), "posts.csv", agreement, args.rows, args.repeats)
+    rates = {
+        "csv": measure(csv_bytes(headers, rows), "posts.csv", agreement, args.rows, args.repeats)
+    }
     # Shared strings and no blank cells, as Excel and WPS save a sheet (what partners upload);
     # the inline strings of openpyxl's writer are about half again as slow to read.
     with tempfile.TemporaryDirectory() as tmp:
@@ -262,8 +282,17 @@ def main(argv: list[str] | None = None) -> None:
             headers=headers,
         )
         xlsx = path.read_bytes()
-    measure(xlsx, "posts.xlsx", agreement, args.rows, args.repeats)
-    print("aim: ≥ 15,000 rows/s end to end")
+    rates["xlsx"] = measure(xlsx, "posts.xlsx", agreement, args.rows, args.repeats)
+    for fmt, rate in rates.items():
+        line = f"aim {fmt}: {rate:,.0f} rows/s against {AIM:,} as written ({_met(rate, AIM)})"
+        if speed is not None:
+            here = speed.scaled(AIM)
+            line += f" and {here:,.0f} scaled to this machine ({_met(rate, here)})"
+        print(line)
+
+
+def _met(rate: float, aim: float) -> str:
+    return "met" if rate >= aim else "not met"
 
 
 if __name__ == "__main__":

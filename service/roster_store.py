@@ -37,10 +37,12 @@ import hashlib
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from itertools import chain
 from typing import Any
 
+import hiredis
 import orjson
 import redis
 
@@ -599,11 +601,8 @@ class RosterStore:
                     plan.update(
                         old, _as_lists(list(rows[i])), digests[i], day, limits, tier_of, head
                     )
-            pipe.multi()
             if changed:
-                plan.queue(pipe)
-                pipe.incr(self.version_key)
-            pipe.execute()
+                _transaction(pipe.connection, [*plan.commands(), ["INCR", self.version_key]])
         updated = len(changed) - len(created)
         return ImportSummary(len(created), updated, len(rows) - len(changed), 0)
 
@@ -1025,38 +1024,79 @@ class _WritePlan:
         )
         self.add_person(laborer.laborer_id, _dumps(rec), history, rec, old)
 
-    def queue(self, pipe: Any) -> None:
-        """Queue the apply scripts, chunk by chunk, on a pipeline already in MULTI."""
+    def commands(self) -> Iterator[list[Any]]:
+        """The writes, command by command (name and arguments), chunk by chunk."""
         prefix = f"{self.store.prefix}:roster:"
         new, step = self.new_people, 2 * _CHUNK
         for i in range(0, len(new), step):
-            pipe.execute_command("HSET", self.store.people_key, *new[i : i + step])
+            yield ["HSET", self.store.people_key, *new[i : i + step]]
         if self.events:
-            pipe.hset(self.store.events_key, mapping=self.events)
+            yield ["HSET", self.store.events_key, *chain.from_iterable(self.events.items())]
         sep = _SEP.encode()
         for i in range(0, len(self.lids), _CHUNK):
             part = slice(i, i + _CHUNK)
-            pipe.eval(
+            yield [
+                "EVAL",
                 _APPLY_PEOPLE,
                 0,
                 prefix,
                 _SEP.join(self.lids[part]),
                 sep.join(self.recs[part]),
                 _SEP.join(self.hist[part]),
-            )
+            ]
         # The index changes are plain commands: Redis takes long argument lists itself, where
         # a script would first have to split joined members in Lua.
         for command, groups in (("SREM", self.remove), ("SADD", self.add)):
             for key, members in groups.items():
                 for i in range(0, len(members), _ARGS):
-                    pipe.execute_command(command, key, *members[i : i + _ARGS])
+                    yield [command, key, *members[i : i + _ARGS]]
         names = self.store.names_key
         for i in range(0, len(self.names_remove), _ARGS):
-            pipe.execute_command("ZREM", names, *self.names_remove[i : i + _ARGS])
+            yield ["ZREM", names, *self.names_remove[i : i + _ARGS]]
         scored: list[str | int] = [0] * (2 * len(self.names_add))
         scored[1::2] = self.names_add
         for i in range(0, len(scored), 2 * _ARGS):
-            pipe.execute_command("ZADD", names, *scored[i : i + 2 * _ARGS])
+            yield ["ZADD", names, *scored[i : i + 2 * _ARGS]]
+
+    def queue(self, pipe: Any) -> None:
+        """Queue the writes on a pipeline already in MULTI."""
+        for args in self.commands():
+            pipe.execute_command(*args)
+
+
+def _resp(args: Sequence[Any]) -> bytes:
+    """One command in the Redis protocol (RESP), packed in C however long it is."""
+    return hiredis.pack_command(tuple(args))  # type: ignore[no-any-return]
+
+
+_MULTI, _EXEC = _resp(["MULTI"]), _resp(["EXEC"])
+
+
+def _transaction(connection: Any, commands: list[list[Any]]) -> None:
+    """MULTI, the commands and EXEC, sent at once on a connection that WATCHes the version.
+
+    The same transaction a pipeline would send, packed here: redis-py looks at every argument
+    in Python before packing, which for 100,000 people costs more than the packing itself.
+    Raises ``redis.WatchError`` when a watched key changed, and the first error a command met.
+    """
+    connection.send_packed_command([_MULTI, *map(_resp, commands), _EXEC])
+    first: Exception | None = None
+    for _ in range(len(commands) + 1):  # +OK for MULTI, +QUEUED for each command
+        try:
+            connection.read_response()
+        except redis.ResponseError as exc:
+            first = first or exc
+    try:
+        replies = connection.read_response()  # EXECABORT after a queueing error
+    except redis.ResponseError:
+        if first is not None:
+            raise first from None
+        raise
+    if replies is None:
+        raise redis.WatchError("the roster changed during the import")
+    for reply in replies:
+        if isinstance(reply, Exception):
+            raise reply
 
 
 def import_roster_file(

@@ -16,6 +16,7 @@ from features.tiers import load_tier_rules
 from service.roster_store import (
     RosterError,
     RosterStore,
+    _transaction,
     import_roster_file,
     profile_json,
 )
@@ -325,3 +326,57 @@ def test_a_roster_stored_by_an_earlier_version_keeps_its_history_and_digests(
     )
     assert [e["action"] for e in roster.history(lid(ZHANG))] == ["import", "status"]
     assert roster.get(lid(ZHANG)).history_len == 2  # type: ignore[union-attr]
+
+
+def test_a_packed_transaction_writes_every_command_with_long_argument_lists(
+    store: redis.Redis,
+) -> None:
+    members = [f"成员{i}" for i in range(50_000)]
+    with store.pipeline() as pipe:
+        pipe.watch("t:version")
+        _transaction(
+            pipe.connection,
+            [
+                ["SADD", "t:set", *members],
+                ["HSET", "t:hash", "键", b"\x00\r\n"],
+                ["INCR", "t:version"],
+            ],
+        )
+    assert store.scard("t:set") == 50_000
+    assert store.sismember("t:set", "成员49999")
+    assert store.hget("t:hash", "键") == b"\x00\r\n"
+    assert store.get("t:version") == b"1"
+
+
+def test_a_packed_transaction_writes_nothing_when_the_watched_version_moved(
+    store: redis.Redis,
+) -> None:
+    with store.pipeline() as pipe:
+        pipe.watch("t:version")
+        store.incr("t:version")  # another writer, between the read and the write
+        with pytest.raises(redis.WatchError):
+            _transaction(pipe.connection, [["SADD", "t:set", "a"], ["INCR", "t:version"]])
+    assert store.exists("t:set") == 0
+    assert store.get("t:version") == b"1"
+
+
+def test_a_packed_transaction_with_a_malformed_command_writes_nothing_and_says_why(
+    store: redis.Redis,
+) -> None:
+    with store.pipeline() as pipe:
+        pipe.watch("t:version")
+        with pytest.raises(redis.ResponseError, match="(?i)wrong number of arguments"):
+            _transaction(pipe.connection, [["SADD", "t:set", "a"], ["SADD", "t:set"]])
+        pipe.connection.send_command("PING")  # the connection is still in step with the server
+        assert pipe.connection.read_response() in (b"PONG", "PONG")
+    assert store.exists("t:set") == 0
+
+
+def test_a_packed_transaction_raises_the_error_a_command_meets_when_run(
+    store: redis.Redis,
+) -> None:
+    store.set("t:string", "x")
+    with store.pipeline() as pipe:
+        pipe.watch("t:version")
+        with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+            _transaction(pipe.connection, [["SADD", "t:string", "a"], ["INCR", "t:version"]])
