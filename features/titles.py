@@ -24,7 +24,11 @@ These signals then score every 小类 of the classification:
 - training titles that read the same once cleaned: the share of each 小类 among them (weight
   0.5);
 - the lexicon as a prior: +0.5 for the 小类 of the lexicon entry when the cleaned title is
-  exactly one of its surface forms (叉车司机 is a 起重装卸机械操作工, not a driver).
+  exactly one of its surface forms (叉车司机 is a 起重装卸机械操作工, not a driver);
+- the classification's definitions and tasks (for 1,633 细类, joined per 小类): the share of
+  the title's n-grams (TF-IDF weight squared, with an idf of their own among the 小类) found in
+  them (weight 0.25). "调整钢琴音律" leans to 钢琴调律师 even when no training title says so.
+  n-grams found in the definitions of more than 200 小类 (人员, 从事 …) count for no 小类.
 
 Neighbours and names are compared on n-grams found in at most 400 documents (员, 师, 工 … say
 little and would make the products dense and slow); the SVMs see every n-gram.
@@ -34,11 +38,11 @@ winning 小类, the 细类 whose documents (training titles included) have most 
 is the answer; when no document of a 细类 of that 小类 resembles the title, the model backs off
 to the 小类 itself (level 3). ``score`` is the softmax share (temperature 4) of the winning
 小类: not a probability, but monotone with accuracy (5-fold on the titles file: right at 小类
-for 35% of titles scored under 0.1, 64% at 0.4–0.6, 94% at 0.95 or more; 86% of the 58% scored
+for 35% of titles scored under 0.1, 64% at 0.4–0.6, 93% at 0.95 or more; 85% of the 60% scored
 0.5 or more).
 
-Measured (``renggang eval titles``, 5 folds): 细类 65.5%, 小类 68.9%, 大类 82.1% (``--seed 1``:
-65.6%, 69.3%, 82.1%); the aim of 70% at 小类 is not reached (the file's labels are noisy:
+Measured (``renggang eval titles``, 5 folds): 细类 65.8%, 小类 69.3%, 大类 82.3% (``--seed 1``:
+65.9%, 69.9%, 82.4%); the aim of 70% at 小类 is not reached (the file's labels are noisy:
 titles that read the same once cleaned disagree on their 小类 in about one pair in ten, and
 some labels follow a surface likeness to a 细类 name: 视光师 → 灯光师, 洗鞋工 → 修鞋工).
 
@@ -253,6 +257,81 @@ def _reference() -> tuple[tuple[str, ...], tuple[str, ...], int, int]:
     return tuple(docs), tuple(codes), names, lexicon
 
 
+_TASK_NUMBERS = re.compile(r"\d+[.、．]")
+# The only characters of the definitions that NFKC would change besides punctuation that
+# _SEPARATORS removes anyway: brackets, which separate words too (cheaper than NFKC).
+_DEFINITION_MARKS = str.maketrans("（）()", "    ")
+# A definition n-gram found in more of the 小类 than this (人员, 从事, 的 …) is left out of the
+# coverage: it says little and would make the product dense.
+_DEFINITION_MAX_DF = 200
+
+
+@cache
+def _definitions() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The definitions and tasks of the classification's 细类, joined per 小类, and its code.
+
+    "从事电子仪器、电子测量仪器……的工程技术人员。 1.研发、设计……" becomes words separated
+    by spaces (NFKC, upper case, the tasks' numbers and the punctuation gone).
+    """
+    text = resources.files("features").joinpath("data/csco22_occupations.csv")
+    joined: dict[str, list[str]] = {}
+    for row in csv.DictReader(io.StringIO(text.read_text(encoding="utf-8"))):
+        body = f"{row['definition']} {_TASK_NUMBERS.sub(' ', row['tasks'])}"
+        body = _SEPARATORS.sub(" ", body.translate(_DEFINITION_MARKS).upper()).strip()
+        if body:
+            joined.setdefault(_small(row["code"]), []).append(body)
+    codes = tuple(sorted(joined))
+    return tuple(" ".join(joined[c]) for c in codes), codes
+
+
+@cache
+def _definition_index() -> tuple[
+    npt.NDArray[np.uint64], npt.NDArray[np.float32], sparse.csr_matrix, tuple[str, ...]
+]:
+    """The n-grams of the definitions: their sorted keys, their idf among the 小类, which 小类
+    hold each (n-grams × 小类, 1 where present; the commonest left out), and the 小类's codes.
+
+    Made from the classification alone (no title enters it), so once per process.
+    """
+    docs, codes = _definitions()
+    keys, rows = _gram_keys(docs)
+    # Distinct keys and each key's column by one sort (np.unique's hashing is slower here).
+    order = np.argsort(keys)
+    ordered = keys[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    vocab = ordered[first]
+    columns = np.empty(len(keys), dtype=np.int64)
+    columns[order] = np.cumsum(first) - 1
+    present = sparse.csr_matrix(
+        (np.ones(len(keys), dtype=np.float32), (columns, rows)), shape=(len(vocab), len(docs))
+    )
+    present.sum_duplicates()
+    df = np.diff(present.indptr)
+    idf = (np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0).astype(np.float32)
+    present.data[:] = 1.0
+    present = sparse.csr_matrix(
+        sparse.diags((df <= _DEFINITION_MAX_DF).astype(np.float32)) @ present
+    )
+    present.eliminate_zeros()
+    return vocab, idf, present, codes
+
+
+def _vectorize(
+    grams: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]],
+    n: int,
+    keys_sorted: npt.NDArray[np.uint64],
+    idf: npt.NDArray[np.float32],
+) -> sparse.csr_matrix:
+    """TF-IDF rows (sublinear tf, L2-normalised) of n texts, from their n-grams (the keys and
+    texts :func:`_gram_keys` gives), over a vocabulary of sorted keys with their idf."""
+    width = len(idf)
+    keys, rows = grams
+    slots = np.minimum(np.searchsorted(keys_sorted, keys), width - 1)
+    hit = keys_sorted[slots] == keys
+    cells, counts = np.unique(rows[hit] * width + slots[hit], return_counts=True)
+    return _tfidf_rows(cells, counts, idf, n)
+
+
 def _tfidf_rows(
     cells: npt.NDArray[np.int64],
     counts: npt.NDArray[np.int64],
@@ -339,6 +418,7 @@ class TitleModel:
         group_weight: float = 0.5,
         exact_weight: float = 0.5,
         title_vote: float = 0.0,
+        definition_weight: float = 0.25,
     ) -> None:
         if sharpness < 1:
             raise ValueError(f"sharpness must be >= 1, got {sharpness}")
@@ -355,6 +435,7 @@ class TitleModel:
         self.group_weight = group_weight
         self.exact_weight = exact_weight
         self.title_vote = title_vote
+        self.definition_weight = definition_weight
 
     def fit(self, titles: Sequence[str], codes: Sequence[str]) -> Self:
         """Learn from titles with their codes (plus the classification and the lexicon).
@@ -453,6 +534,10 @@ class TitleModel:
                 np.ascontiguousarray(np.hstack([w for _, w, _ in fitted])),
                 np.concatenate([b for _, _, b in fitted]),
             )
+        # The 小类 that have definitions and tasks, in the order of the definition index.
+        self.definition_class_ = np.array(
+            [class_index[c] for c in _definition_index()[3]], dtype=np.int64
+        )
         # Titles of the training set by their cleaned text: the share of each 小类 among them.
         seen: dict[str, dict[int, int]] = {}
         for text, code in pairs:
@@ -480,12 +565,20 @@ class TitleModel:
         if not hasattr(self, "documents_t_"):
             raise ValueError("TitleModel must be fitted before predict")
         texts = [clean_title(t) for t in titles]
-        queries = self._transform(texts)
+        grams = _gram_keys(texts)
+        queries = _vectorize(grams, len(texts), self.vocabulary_keys_, self.idf_)
+        keys, idf, _, _ = _definition_index()
+        # The title's n-grams weighted against the definitions: squares of an L2-normalised
+        # row, shares summing to 1.
+        shares = _vectorize(grams, len(texts), keys, idf)
+        shares.data *= shares.data
         names = load_occupations()
         matches: list[TitleMatch] = []
         for start in range(0, queries.shape[0], 2048):
             block = slice(start, start + 2048)
-            matches.extend(self._predict_block(queries[block], texts[block], names.name))
+            matches.extend(
+                self._predict_block(queries[block], shares[block], texts[block], names.name)
+            )
         return matches
 
     def _transform(self, texts: list[str]) -> sparse.csr_matrix:
@@ -494,16 +587,14 @@ class TitleModel:
         The n-grams of all texts are found at once with numpy (:func:`_gram_keys`) and looked
         up in the sorted keys of the vocabulary.
         """
-        width = len(self.idf_)
-        keys, rows = _gram_keys(texts)
-        slots = np.minimum(np.searchsorted(self.vocabulary_keys_, keys), width - 1)
-        hit = self.vocabulary_keys_[slots] == keys
-        cells = rows[hit] * width + self.vocabulary_columns_[slots[hit]]
-        cells, counts = np.unique(cells, return_counts=True)
-        return _tfidf_rows(cells, counts, self.idf_, len(texts))
+        return _vectorize(_gram_keys(texts), len(texts), self.vocabulary_keys_, self.idf_)
 
     def _predict_block(
-        self, queries: sparse.csr_matrix, texts: list[str], name: Any
+        self,
+        queries: sparse.csr_matrix,
+        shares: sparse.csr_matrix,
+        texts: list[str],
+        name: Any,
     ) -> list[TitleMatch]:
         n = queries.shape[0]
         # A class no training title has (known from the classification only) gets what the SVM
@@ -543,6 +634,11 @@ class TitleModel:
         best_name = np.zeros_like(scores)
         np.maximum.at(best_name, (name_rows, self.name_class_[to_names.indices]), to_names.data)
         scores += self.name_weight * best_name
+        if self.definition_weight:
+            # The share of the title (its n-grams by TF-IDF weight squared, idf among the 小类)
+            # found in the definitions and tasks of each 小类's 细类.
+            covered = (shares @ _definition_index()[2]).toarray()
+            scores[:, self.definition_class_] += self.definition_weight * covered
         for row, text in enumerate(texts):
             # A cleaned title is folded already: only its spaces differ from a surface.
             folded = text.replace(" ", "")

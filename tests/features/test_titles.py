@@ -6,6 +6,7 @@ import pytest
 from features.titles import (
     TitleModel,
     TitleRow,
+    _definition_index,
     _gram_key,
     _gram_text,
     _group,
@@ -189,6 +190,32 @@ def test_the_class_vote_leaves_the_training_titles_out_but_the_fine_choice_keeps
     assert model.doc_class_[: len(titles)].nnz == 0
     assert model.doc_fine_[: len(titles)].nnz == len(titles)
     assert TitleModel(title_vote=1.0).fit(titles, ["4-09-08-01"] * 3).doc_class_[:3].nnz == 3
+
+
+def test_the_definitions_are_indexed_per_small_class_without_their_commonest_ngrams() -> None:
+    keys, idf, present, codes = _definition_index()
+    assert len(codes) == present.shape[1] > 300
+    assert "4-12-05-00" in codes  # 乐器维修 … 钢琴调律师: "调整钢琴音律 …"
+    assert set(present.data.tolist()) == {1.0}
+    column = {_gram_text(int(k)): i for i, k in enumerate(keys)}
+    assert present[column["音律"]].nnz >= 1
+    assert present[column["人员"]].nnz == 0  # in the definitions of most 小类: left out
+    assert idf[column["音律"]] > idf[column["人员"]]
+
+
+def test_a_title_in_the_words_of_a_definition_leans_to_its_small_class() -> None:
+    # No training title reads like "调整钢琴音律", and the name 钢琴调律师 alone loses to 调饮师
+    # (调); the tasks of 钢琴调律师 ("调整钢琴音律、机械与音质 …") speak for it.
+    titles = ["保洁员", "保安员", "厨师", "面点师"]
+    codes = ["4-09-08-01", "4-07-05-01", "4-03-02-01", "4-03-02-02"]
+    without = TitleModel(definition_weight=0).fit(titles, codes).predict(["调整钢琴音律"])[0]
+    found = TitleModel(definition_weight=1).fit(titles, codes).predict(["调整钢琴音律"])[0]
+    assert not without.code.startswith("4-12-05")
+    assert found.code.startswith("4-12-05")
+    # Titles that match no definition better than the training titles keep their class.
+    assert TitleModel(definition_weight=1).fit(titles, codes).predict(["保洁员"])[0].code == (
+        "4-09-08-01"
+    )
 
 
 def test_a_broad_expected_code_counts_at_the_levels_it_specifies() -> None:
