@@ -365,7 +365,7 @@ def test_a_packed_transaction_with_a_malformed_command_writes_nothing_and_says_w
 ) -> None:
     with store.pipeline() as pipe:
         pipe.watch("t:version")
-        with pytest.raises(redis.ResponseError, match="(?i)wrong number of arguments"):
+        with pytest.raises(redis.ResponseError, match=r"(?i)wrong number of arguments"):
             _transaction(pipe.connection, [["SADD", "t:set", "a"], ["SADD", "t:set"]])
         pipe.connection.send_command("PING")  # the connection is still in step with the server
         assert pipe.connection.read_response() in (b"PONG", "PONG")
