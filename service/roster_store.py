@@ -71,12 +71,11 @@ _TUPLES = tuple(
 _HEADER = {c.key: c.header for c in ROSTER_COLUMNS}
 _LID = re.compile(r"^[0-9a-f]{16}$")
 
-# Writes go through Lua so that a 100,000-person import is a few dozen commands of a few large
-# arguments (items joined by \x1e, members of one index change by \x1f) instead of a million
-# small ones: redis-py packs each argument in Python, which costs more than the server side.
-# Inside the scripts, many members go to one SADD/ZADD/HSET call (``bulk``); only the history
-# RPUSH is one call per person. Keys are built inside the scripts from the prefix: fine for one
-# server (not a cluster).
+# People already on the roster are rewritten by a Lua script that appends to their history on
+# the server; its arguments are items joined by \x1e, so that 4,000 people are one call. New
+# people and the index changes are plain commands with long argument lists. A transaction is
+# packed in C (``_transaction``). Keys are built inside the scripts from the prefix: fine for
+# one server (not a cluster).
 _LUA_SPLIT = """
 local function split(s, sep)
   local t, i = {}, 1
@@ -869,7 +868,8 @@ def _derive(
 
 
 def _clean(text: str) -> str:
-    """Text safe inside the scripts' joined arguments (no separator or NUL characters)."""
+    """Text safe in index keys and members: no NUL (it parts a name from its laborer_id in the
+    names set) and none of the separators that joined members in earlier versions."""
     if text.isprintable():  # the separators and NUL are not printable: the common case
         return text
     return text.translate(_CONTROL)

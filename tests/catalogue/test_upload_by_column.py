@@ -98,22 +98,7 @@ def test_a_generated_file_of_real_noisy_titles_gives_the_same_posts_both_ways(
 
 def test_rows_with_errors_among_clean_rows_give_the_same_errors_and_posts_both_ways() -> None:
     titles = real_titles()[:40]
-    good = {
-        "岗位编号": "",
-        "岗位名称": "",
-        "岗位类型": "定向招聘",
-        "用人单位": "北京朝阳某物业管理有限公司",
-        "统一社会信用代码": CODE,
-        "工作区": "朝阳区",
-        "工作乡镇(街道)": "三里屯街道",
-        "招聘人数": "3",
-        "最低年龄": "18",
-        "最高年龄": "55",
-        "月薪下限": "4500",
-        "月薪上限": "6000",
-        "提供住宿": "是",
-        "截止日期": "2026-12-31",
-    }
+    good = DIRECTED_ROW | {"提供住宿": "是", "截止日期": "2026-12-31"}
     faults = [
         {"岗位编号": ""},
         {"岗位编号": "CY-1"},  # a duplicate of row 2

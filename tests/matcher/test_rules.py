@@ -9,6 +9,7 @@ import numpy as np
 
 from catalogue.controls import EmployerControl
 from features.gazetteer import load_gazetteer
+from features.laborer import Laborer
 from matcher.index import PostIndex
 from matcher.person import DEFAULT_MAX_COMMUTE_MIN, seeker_arrays, seeker_of
 from matcher.refer import refer
@@ -193,34 +194,8 @@ def test_exclusion_counts_add_up_to_the_posts_excluded_and_name_every_rule() -> 
     assert sum(result.excluded.values()) + len(result.referrals) == len(posts)
 
 
-def test_lean_eligible_mask_equals_the_and_of_every_rule() -> None:
-    gaz = load_gazetteer()
-    agreement = make_agreement()
-    code = agreement.employers[0].code
-    posts = [
-        make_post(kind="公益性岗位", for_townships=(gaz.township("永乐店镇", "通州区").code,)),
-        make_post(
-            kind="定向招聘", uploader="朝阳区", district="朝阳区", township="", employer_code=code
-        ),
-        make_post(min_age=50),
-        make_post(certificates=("健康证",)),
-        make_post(lodging=True, district="延庆区", township="康庄镇"),
-        make_post(status="closed"),
-    ]
-    index = build(*posts, agreements=[agreement])
-    people = [
-        make_laborer(),
-        make_laborer(difficulty=True, age=52, certificates=("健康证",)),
-        make_laborer(accepts_lodging=True, township="斋堂镇", district="门头沟区"),
-        make_laborer(max_commute_min=200, age=20, male=False),
-    ]
-    arrays = seeker_arrays([seeker_of(p, index, today=TODAY) for p in people], index)
-    lean = eligible(arrays, index, today=TODAY)
-    assert np.array_equal(lean, passes_all(rule_masks(arrays, index, today=TODAY)))
-    assert lean.any()
-
-
-def test_one_persons_rules_equal_the_vectorised_masks_and_their_counts() -> None:
+def _mixed_world() -> tuple[PostIndex, list[Laborer]]:
+    """Posts that each fail one rule for someone, and people that each meet different ones."""
     gaz = load_gazetteer()
     agreement = make_agreement()
     code = agreement.employers[0].code
@@ -245,6 +220,19 @@ def test_one_persons_rules_equal_the_vectorised_masks_and_their_counts() -> None
         make_laborer(max_commute_min=200, age=20, male=False, certificates=("电工证",)),
         dataclasses.replace(make_laborer(), district="不存在区", township_code=""),
     ]
+    return index, people
+
+
+def test_lean_eligible_mask_equals_the_and_of_every_rule() -> None:
+    index, people = _mixed_world()
+    arrays = seeker_arrays([seeker_of(p, index, today=TODAY) for p in people], index)
+    lean = eligible(arrays, index, today=TODAY)
+    assert np.array_equal(lean, passes_all(rule_masks(arrays, index, today=TODAY)))
+    assert lean.any()
+
+
+def test_one_persons_rules_equal_the_vectorised_masks_and_their_counts() -> None:
+    index, people = _mixed_world()
     for person in people:
         seeker = seeker_of(person, index, today=TODAY)
         arrays = seeker_arrays([seeker], index)
