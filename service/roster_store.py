@@ -665,10 +665,7 @@ class RosterStore:
                     }
                     plan = _WritePlan(self)
                     plan.add_person(laborer_id, _dumps(new), _dumps(history), new, old)
-                    pipe.multi()
-                    plan.queue(pipe)
-                    pipe.incr(self.version_key)
-                    pipe.execute()
+                    _transaction(pipe.connection, [*plan.commands(), ["INCR", self.version_key]])
                     return _record_from(_dumps(new))
                 except redis.WatchError:
                     continue
@@ -1057,11 +1054,6 @@ class _WritePlan:
         scored[1::2] = self.names_add
         for i in range(0, len(scored), 2 * _ARGS):
             yield ["ZADD", names, *scored[i : i + 2 * _ARGS]]
-
-    def queue(self, pipe: Any) -> None:
-        """Queue the writes on a pipeline already in MULTI."""
-        for args in self.commands():
-            pipe.execute_command(*args)
 
 
 def _resp(args: Sequence[Any]) -> bytes:
