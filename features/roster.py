@@ -16,7 +16,7 @@ import hashlib
 import operator
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import repeat
 
@@ -372,21 +372,6 @@ def _id_column(
             column[i],
             f"号码中的出生日期晚于核实日期{as_of.isoformat()}，请核对号码",
         )
-    # The same person twice: an error on every row after the first (rows with a valid number).
-    valid = sorted([fast[j] for j in good_at] + [i for i in slow if lids[i]])
-    if len({lids[i] for i in valid}) != len(valid):
-        first_of: dict[str, int] = {}
-        for i in valid:
-            first = first_of.setdefault(lids[i], i)
-            if first != i:
-                row = errors.row_numbers[first]
-                errors.add(
-                    i,
-                    seq,
-                    "id_number",
-                    column[i],
-                    f"与第{row}行为同一人（公民身份号码重复），请删除重复行",
-                )
     return numbers, births, sexes, lids
 
 
@@ -417,13 +402,38 @@ def parse_roster(
     and only the per-person parts (the keyed laborer id) run once per row.
     """
     del limits  # people outside working age are valid rows, flagged later, not rejected
+    return merge_parts([parse_part(table, secret=secret, as_of=as_of, gazetteer=gazetteer)])
+
+
+@dataclass(frozen=True)
+class RosterPart:
+    """The rows of one part of a roster file, checked on their own (:func:`parse_part`).
+
+    What needs every part at once, the same person on two rows, is left to
+    :func:`merge_parts`; ``ids`` gives it (row, laborer_id, ID number) of every row whose ID
+    number is valid, in row order.
+    """
+
+    values: list[tuple[object, ...]]
+    rows: list[int]
+    errors: list[RowError]  # the rows' errors, in row order
+    header_errors: list[RowError]
+    ids: list[tuple[int, str, str]]
+    data_rows: int  # rows with any cell filled
+
+    def without_values(self) -> RosterPart:
+        """The part with its values left out (a caller that carries them in another form)."""
+        return replace(self, values=[])
+
+
+def parse_part(table: Table, *, secret: str, as_of: dt.date, gazetteer: Gazetteer) -> RosterPart:
+    """Check the rows of a roster table, or of a part of one (see :func:`merge_parts`)."""
     index, header_errors = map_headers(table.headers, ROSTER_COLUMNS)
-    if any(e.message.startswith("缺少必填列") for e in header_errors):
-        return RosterParse([], header_errors, [])
+    if any(e.message.startswith(_MISSING_COLUMN) for e in header_errors):
+        return RosterPart([], [], [], header_errors, [], 0)
     data = [(no, cells) for no, cells in table.numbered() if any(cells)]
     if not data:
-        header_errors.append(RowError(2, "", "", "文件中没有数据行：请在表头下方逐行填写人员信息"))
-        return RosterParse([], header_errors, [])
+        return RosterPart([], [], [], header_errors, [], 0)
     width = len(table.headers)
     row_numbers = [no for no, _ in data]
     cells = [c if len(c) == width else (c + [""] * width)[:width] for _, c in data]
@@ -513,15 +523,60 @@ def parse_roster(
             strict=True,
         )
     )
-    found = header_errors + errors.ordered()
-    if header_errors:
-        return RosterParse([], found, [])
+    ids = [(row_numbers[i], lid, numbers[i]) for i, lid in enumerate(lids) if lid]
+    found = errors.ordered()
     if errors.bad_rows:
         bad = errors.bad_rows
         keep = [i for i in range(n) if i not in bad]
         values = [values[i] for i in keep]
         row_numbers = [row_numbers[i] for i in keep]
-    return RosterParse(values, found, row_numbers)
+    return RosterPart(values, row_numbers, found, header_errors, ids, n)
+
+
+def merge_parts(parts: Sequence[RosterPart]) -> RosterParse:
+    """The parts of one file, checked on their own, as the check of the whole file.
+
+    The header errors are the first part's (every part has the same header). The same person
+    on two rows is an error on every row after the first; those rows leave the valid rows. A
+    part's ``values`` may be left out (:meth:`RosterPart.without_values`): ``rows`` still
+    lists its valid rows, and the caller keeps what it carries for those rows.
+    """
+    header_errors = list(parts[0].header_errors)
+    if any(e.message.startswith(_MISSING_COLUMN) for e in header_errors):
+        return RosterParse([], header_errors, [])
+    if not any(p.data_rows for p in parts):
+        header_errors.append(RowError(2, "", "", "文件中没有数据行：请在表头下方逐行填写人员信息"))
+        return RosterParse([], header_errors, [])
+    errors = [e for p in parts for e in p.errors]
+    values = [v for p in parts for v in p.values]
+    rows = [r for p in parts for r in p.rows]
+    ids = [x for p in parts for x in p.ids]
+    if len({lid for _, lid, _ in ids}) != len(ids):
+        first_of: dict[str, int] = {}
+        header = COLUMN_BY_KEY["id_number"].header
+        twice: set[int] = set()
+        for row, lid, number in ids:
+            first = first_of.setdefault(lid, row)
+            if first != row:
+                twice.add(row)
+                message = f"与第{first}行为同一人（公民身份号码重复），请删除重复行"
+                errors.append(RowError(row, header, _masked("id_number", number), message))
+        errors.sort(key=_error_order)
+        kept = [i for i, r in enumerate(rows) if r not in twice]
+        if values:
+            values = [values[i] for i in kept]
+        rows = [rows[i] for i in kept]
+    if header_errors:
+        return RosterParse([], header_errors + errors, [])
+    return RosterParse(values, errors, rows)
+
+
+_MISSING_COLUMN = "缺少必填列"
+_SEQ_OF_HEADER = {c.header: i for i, c in enumerate(ROSTER_COLUMNS)}
+
+
+def _error_order(error: RowError) -> tuple[int, int]:
+    return error.row, _SEQ_OF_HEADER.get(error.column, len(_SEQ_OF_HEADER))
 
 
 def _place_columns(
@@ -604,4 +659,13 @@ def _hint(exc: UnknownPlaceError) -> str:
 _MISSING = object()
 
 
-__all__ = ["COLUMN_BY_KEY", "ROSTER_COLUMNS", "RosterParse", "parse_roster", "split_items"]
+__all__ = [
+    "COLUMN_BY_KEY",
+    "ROSTER_COLUMNS",
+    "RosterParse",
+    "RosterPart",
+    "merge_parts",
+    "parse_part",
+    "parse_roster",
+    "split_items",
+]

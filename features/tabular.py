@@ -16,8 +16,11 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import pairwise
 from typing import Any
 
 from features.errors import TableError
@@ -55,14 +58,19 @@ class RowError:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A file's header row and its data rows, every cell a stripped string."""
+    """A file's header row and its data rows, every cell a stripped string.
+
+    ``first`` is the spreadsheet row number of the first data row: 2 for a whole file (the
+    header is row 1), later for a part of one (:func:`table_parts`).
+    """
 
     headers: list[str]
     rows: list[list[str]]
+    first: int = 2
 
     def numbered(self) -> Iterator[tuple[int, list[str]]]:
         """Data rows with their spreadsheet row numbers (the first data row is 2)."""
-        return enumerate(self.rows, start=2)
+        return enumerate(self.rows, start=self.first)
 
 
 def is_digits(text: str) -> bool:
@@ -162,24 +170,37 @@ def _drop_blank(rows: list[list[str]]) -> list[list[str]]:
 
 def read_csv(data: bytes) -> Table:
     """A CSV file (UTF-8 or GBK) as a :class:`Table`."""
-    text = decode_text(data)
+    return _csv_table(decode_text(data))
+
+
+def _csv_table(text: str, body: str | None = None, first: int = 2) -> Table:
+    """The table of CSV text; with ``body``, ``text`` is the header line and ``body`` the rows
+    that start at row ``first``."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise TableError("文件为空：第1行应为表头") from None
+    if body is not None:
+        reader = csv.reader(io.StringIO(body, newline=""))
     rows = _stripped(list(reader))
-    return Table(header, _pad(_drop_blank(rows), len(header)))
+    return Table(header, _pad(_drop_blank(rows), len(header)), first)
 
 
 def read_xlsx(data: bytes) -> Table:
     """The first sheet of an ``.xlsx`` file as a :class:`Table`."""
+    return _xlsx_table(data)
+
+
+def _xlsx_table(data: bytes, first: int = 2) -> Table:
+    """The first sheet as a table; ``first`` > 2: a part whose header row sits just above row
+    ``first`` and whose rows above it are left out (:func:`_xlsx_parts`)."""
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=False)
+        values = sheet.to_python(skip_empty_area=first > 2)
     except Exception as exc:  # calamine raises its own error types for broken files
         raise TableError(f"无法读取 Excel 文件：{exc}") from exc
     if not values:
@@ -188,7 +209,113 @@ def read_xlsx(data: bytes) -> Table:
     while header and not header[-1]:
         header.pop()
     del values[0]
-    return Table(header, _pad(_drop_blank(_stripped(values)), len(header)))
+    rows = _stripped(values)
+    return Table(header, _pad(_drop_blank(rows), len(header)), first)
+
+
+def table_parts(data: bytes, filename: str, parts: int = 2) -> list[Callable[[], Table]]:
+    """Readers of consecutive parts of a file's rows, each giving a :class:`Table` with the
+    header and the true row numbers, so that the parts can be read and checked side by side.
+    Together they hold the whole file's rows but the blank ones at the end of a part (blank
+    rows are not data).
+
+    A file is cut only where a cut is certain to fall between rows: a CSV without quotes and
+    with one kind of line end, an ``.xlsx`` with one sheet whose rows carry their numbers.
+    Any other file gives one reader, :func:`read_table` itself.
+    """
+    whole: list[Callable[[], Table]] = [partial(read_table, data, filename)]
+    if parts < 2:
+        return whole
+    name = filename.lower()
+    if data[:2] == b"PK":
+        if name.endswith(".xlsx"):
+            return _xlsx_parts(data, parts) or whole
+        return whole
+    if name.endswith((".csv", ".txt")) or not name:
+        try:
+            text = decode_text(data)
+        except TableError:
+            return whole
+        return _csv_parts(text, parts) or whole
+    return whole
+
+
+def _csv_parts(text: str, parts: int) -> list[Callable[[], Table]] | None:
+    """CSV text cut at line ends: with no quote, every line end ends a row."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    header_end = text.find("\n") + 1
+    cuts = [header_end]
+    for k in range(1, parts):
+        cut = text.find("\n", max(cuts[-1], len(text) * k // parts)) + 1
+        if cut <= cuts[-1] or cut >= len(text):
+            return None
+        cuts.append(cut)
+    cuts.append(len(text))
+    header = text[:header_end]
+    readers: list[Callable[[], Table]] = [partial(_csv_table, text[: cuts[1]])]
+    for start, stop in pairwise(cuts[1:]):
+        first = text.count("\n", 0, start) + 1
+        readers.append(partial(_csv_table, header, text[start:stop], first))
+    return readers
+
+
+_ROW_TAG = re.compile(rb'<row r="(\d+)"')
+_HEADER_CELL = re.compile(rb' r="([A-Z]*)1"')
+
+
+def _xlsx_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
+    """An ``.xlsx`` of one sheet cut between ``<row>`` elements into workbooks of its own.
+
+    Each part is a copy of the workbook (stored, not compressed: it is read once, at once)
+    whose sheet keeps the rows of that part; a later part's header row is renumbered to sit
+    just above its first row, so that the part reads as a table of its own.
+    """
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        sheets = [
+            n for n in book.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        ]
+        if len(sheets) != 1:
+            return None
+        xml = book.read(sheets[0])
+        members = {n: book.read(n) for n in book.namelist() if n != sheets[0]}
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return None
+    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    top = xml.find(b"<row ", start)
+    if start < 0 or end < 0 or top < 0 or not xml.startswith(b'<row r="1"', top):
+        return None
+    header_end = xml.find(b"</row>", top) + len(b"</row>")
+    cuts = [header_end]
+    for k in range(1, parts):
+        cut = xml.find(b"<row ", max(cuts[-1], header_end + (end - header_end) * k // parts))
+        if cut <= cuts[-1] or cut >= end:
+            return None
+        cuts.append(cut)
+    cuts.append(end)
+    readers: list[Callable[[], Table]] = [
+        partial(_xlsx_part, members, sheets[0], (xml[: cuts[1]], xml[end:]), 2)
+    ]
+    header = xml[top:header_end]
+    for a, b in pairwise(cuts[1:]):
+        numbered = _ROW_TAG.match(xml, a)
+        if numbered is None:
+            return None
+        first = int(numbered.group(1))
+        renumbered = _HEADER_CELL.sub(rb' r="\g<1>' + str(first - 1).encode() + b'"', header)
+        pieces = (xml[:top], renumbered, xml[a:b], xml[end:])
+        readers.append(partial(_xlsx_part, members, sheets[0], pieces, first))
+    return readers
+
+
+def _xlsx_part(members: dict[str, bytes], sheet: str, pieces: Sequence[bytes], first: int) -> Table:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as book:
+        for name, content in members.items():
+            book.writestr(name, content)
+        book.writestr(sheet, b"".join(pieces))
+    return _xlsx_table(buffer.getvalue(), first)
 
 
 def read_table(data: bytes, filename: str) -> Table:
@@ -241,4 +368,5 @@ __all__ = [
     "read_csv",
     "read_table",
     "read_xlsx",
+    "table_parts",
 ]

@@ -39,6 +39,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from itertools import chain
 from typing import Any
 
@@ -52,10 +53,18 @@ from features.gazetteer import Gazetteer
 from features.idcard import laborer_id as derive_laborer_id
 from features.idcard import mask_id_number, mask_phone
 from features.laborer import FIELD_AT, LABORER_FIELDS, TIERS, Laborer
-from features.roster import ROSTER_COLUMNS, RosterParse, parse_roster
-from features.tabular import RowError, is_digits, read_table
+from features.roster import (
+    ROSTER_COLUMNS,
+    RosterParse,
+    RosterPart,
+    merge_parts,
+    parse_part,
+    parse_roster,
+)
+from features.tabular import RowError, Table, is_digits, read_table, table_parts
 from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
 from features.verification import REGISTERED_KINDS, StatusAssessor, verify
+from service.forked import Child, ChildError, can_fork
 
 _FIELDS = LABORER_FIELDS
 _GET_FIELDS = operator.attrgetter(*_FIELDS)
@@ -311,6 +320,97 @@ def _record_from(raw: bytes | str) -> LaborerRecord:
     )
 
 
+_INDEX_FIELDS = operator.itemgetter(0, _NAME, _DISTRICT, _TOWNSHIP_CODE, _VILLAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRows:
+    """Valid rows ready to be written: each row's JSON and its digest, its status and, when
+    computed ahead, its tier, and the fields the indexes need, column by column.
+
+    ``rows`` (the values themselves) is kept when the rows were prepared in this process;
+    rows prepared in a worker process come without them and with their tiers
+    (:func:`import_roster_file`).
+    """
+
+    lids: list[str]
+    texts: list[bytes]
+    digests: list[str]
+    assessed: list[tuple[str, str | None]]  # (status, no-push reason)
+    names: list[str]
+    districts: list[str]
+    codes: list[str]
+    villages: list[str]
+    tiers: list[TierAssessment] | None = None
+    rows: Sequence[Sequence[Any]] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        rows: Sequence[Sequence[Any]],
+        *,
+        day: dt.date,
+        limits: AgeLimits,
+        assessed: Sequence[tuple[str, str | None]] | None = None,
+        rules: TierRules | None = None,
+        keep_rows: bool = True,
+    ) -> PreparedRows:
+        """Prepare rows of ``Laborer`` field values; with ``rules``, their tiers too."""
+        dumps, blake2b = orjson.dumps, hashlib.blake2b
+        texts = [dumps(r) for r in rows]
+        digests = [blake2b(t, digest_size=8).hexdigest() for t in texts]
+        if assessed is None:
+            assessed = StatusAssessor(day, limits).rows(rows)
+        tiers = TierAssessor(day, rules).rows(rows) if rules is not None else None
+        columns = list(zip(*map(_INDEX_FIELDS, rows), strict=True)) or [()] * 5
+        lids, names, districts, codes, villages = (list(c) for c in columns)
+        return cls(
+            lids,
+            texts,
+            digests,
+            list(assessed),
+            names,
+            districts,
+            codes,
+            villages,
+            tiers,
+            rows if keep_rows else None,
+        )
+
+    def take(self, positions: Sequence[int]) -> PreparedRows:
+        """The rows at these positions, in that order."""
+        if len(positions) == len(self.lids):
+            return self
+        pick = operator.itemgetter(*positions) if positions else None
+
+        def some(column: Sequence[Any] | None) -> Any:
+            if column is None:
+                return None
+            if pick is None:
+                return []
+            return list(pick(column)) if len(positions) > 1 else [pick(column)]
+
+        return PreparedRows(*(some(getattr(self, f.name)) for f in fields(self)))
+
+    def values_at(self, i: int) -> list[Any]:
+        """Row ``i``'s values as a list, tuple fields as lists (birth date a date or its text)."""
+        if self.rows is not None:
+            return _as_lists(list(self.rows[i]))
+        return orjson.loads(self.texts[i])  # type: ignore[no-any-return]
+
+    @classmethod
+    def joined(cls, parts: Sequence[PreparedRows]) -> PreparedRows:
+        """The rows of the parts one after the other (the parts all have tiers, or none)."""
+        columns: list[Any] = []
+        for f in fields(cls):
+            found = [getattr(p, f.name) for p in parts]
+            if any(x is None for x in found):
+                columns.append(None)
+            else:
+                columns.append([x for column in found for x in column])
+        return cls(*columns)
+
+
 class RosterStore:
     """The roster kept in Redis; every write is one transaction and bumps :meth:`version`."""
 
@@ -531,10 +631,23 @@ class RosterStore:
         ``assessed`` is each row's (status, no-push reason) on ``day`` when the caller has it
         (``StatusAssessor(day, limits).rows(rows)``); it is computed here otherwise.
         """
-        dumps, blake2b = orjson.dumps, hashlib.blake2b
-        texts = [dumps(r) for r in rows]
-        digests = [blake2b(t, digest_size=8).hexdigest() for t in texts]
-        lids = [r[0] for r in rows]
+        prepared = PreparedRows.of(rows, day=day, limits=limits, assessed=assessed)
+        return self.import_prepared(
+            prepared, day=day, limits=limits, rules=rules, actor=actor, source=source
+        )
+
+    def import_prepared(
+        self,
+        prepared: PreparedRows,
+        *,
+        day: dt.date,
+        limits: AgeLimits,
+        rules: TierRules,
+        actor: str = "import",
+        source: str = "",
+    ) -> ImportSummary:
+        """:meth:`import_rows` for rows already prepared (:meth:`PreparedRows.of`)."""
+        lids = prepared.lids
         if len(set(lids)) != len(lids):
             raise ValueError("the same laborer_id twice in one import")
         now = dt.datetime.now().isoformat(timespec="seconds")
@@ -543,9 +656,7 @@ class RosterStore:
         try:
             for _ in range(5):
                 try:
-                    return self._import(
-                        client, rows, texts, digests, lids, day, limits, rules, head, assessed
-                    )
+                    return self._import(client, prepared, day, limits, rules, head)
                 except redis.WatchError:
                     continue
         finally:
@@ -555,16 +666,13 @@ class RosterStore:
     def _import(
         self,
         client: redis.Redis,
-        rows: Sequence[Sequence[Any]],
-        texts: list[bytes],
-        digests: list[str],
-        lids: list[str],
+        prepared: PreparedRows,
         day: dt.date,
         limits: AgeLimits,
         rules: TierRules,
         head: str,
-        assessed: Sequence[tuple[str, str | None]] | None,
     ) -> ImportSummary:
+        lids, digests = prepared.lids, prepared.digests
         with client.pipeline() as pipe:
             pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
             version = int(pipe.get(self.version_key) or 0)
@@ -581,29 +689,15 @@ class RosterStore:
             plan = _WritePlan(self)
             tier_of = TierAssessor(day, rules)
             created = [i for i in changed if lids[i] not in old_records]
-            new_rows = [rows[i] for i in created]
-            plan.create(
-                new_rows,
-                [texts[i] for i in created],
-                [digests[i] for i in created],
-                f"{version + 1}.",
-                day,
-                [assessed[i][0] for i in created]
-                if assessed is not None
-                else [status for status, _ in StatusAssessor(day, limits).rows(new_rows)],
-                tier_of,
-                head,
-            )
+            plan.create(prepared.take(created), f"{version + 1}.", day, tier_of, head)
             for i in changed:
                 old = old_records.get(lids[i])
                 if old is not None:
-                    plan.update(
-                        old, _as_lists(list(rows[i])), digests[i], day, limits, tier_of, head
-                    )
+                    plan.update(old, prepared.values_at(i), digests[i], day, limits, tier_of, head)
             if changed:
                 _transaction(pipe.connection, [*plan.commands(), ["INCR", self.version_key]])
         updated = len(changed) - len(created)
-        return ImportSummary(len(created), updated, len(rows) - len(changed), 0)
+        return ImportSummary(len(created), updated, len(lids) - len(changed), 0)
 
     def _digests(self, client: Any, lids: list[str]) -> list[str]:
         """The digest of each person's last imported row ("" for people not on the roster)."""
@@ -928,12 +1022,9 @@ class _WritePlan:
 
     def create(
         self,
-        rows: Sequence[Sequence[Any]],
-        texts: Sequence[bytes],
-        digests: Sequence[str],
+        rows: PreparedRows,
         event_prefix: str,
         day: dt.date,
-        statuses: Sequence[str],
         tier_of: TierAssessor,
         head: str,
     ) -> None:
@@ -942,13 +1033,16 @@ class _WritePlan:
         A record is the row's JSON and a tail that depends only on the tier assessment and the
         status, so the few distinct tails (and history entries) are built once and shared.
         """
-        if not rows:
+        if not rows.lids:
             return
-        tiers = tier_of.rows(rows)
+        tiers = rows.tiers if rows.tiers is not None else tier_of.rows(rows.rows or [])
         tails: dict[tuple[int, str], tuple[bytes, bytes]] = {}
         recs: list[bytes] = []
         iso = day.isoformat()
-        for text, digest, tier, status in zip(texts, digests, tiers, statuses, strict=True):
+        statuses = [status for status, _ in rows.assessed]
+        for text, digest, tier, status in zip(
+            rows.texts, rows.digests, tiers, statuses, strict=True
+        ):
             tail = tails.get((id(tier), status))
             if tail is None:
                 event = f"{event_prefix}{len(tails)}"
@@ -968,23 +1062,23 @@ class _WritePlan:
                     b"," + orjson.dumps(meta)[1:],
                 )
             recs.append(b'{"g":"' + digest.encode() + tail[0] + text + tail[1])
-        lids = [r[0] for r in rows]
-        pairs: list[bytes | str] = [b""] * (2 * len(rows))
+        lids = rows.lids
+        pairs: list[bytes | str] = [b""] * (2 * len(lids))
         pairs[0::2], pairs[1::2] = lids, recs
         self.new_people.extend(pairs)
         add = self.add
-        codes = [r[_TOWNSHIP_CODE] for r in rows]
+        codes = rows.codes
         columns = (
             [self._township + c for c in codes],
-            [f"{self._village}{c}:{_clean(r[_VILLAGE])}" for c, r in zip(codes, rows, strict=True)],
+            [f"{self._village}{c}:{_clean(v)}" for c, v in zip(codes, rows.villages, strict=True)],
         )
         for keys in columns:
             for key, lid in zip(keys, lids, strict=True):
                 add[key].append(lid)
-        for district, code in set(zip((r[_DISTRICT] for r in rows), codes, strict=True)):
+        for district, code in set(zip(rows.districts, codes, strict=True)):
             add[self._townships + district].append(code)
         self.names_add.extend(
-            f"{_clean(r[_NAME])}\0{lid}" for r, lid in zip(rows, lids, strict=True)
+            f"{_clean(name)}\0{lid}" for name, lid in zip(rows.names, lids, strict=True)
         )
 
     def update(
@@ -1102,52 +1196,93 @@ def import_roster_file(
     gazetteer: Gazetteer,
     keep_valid: bool = False,
     actor: str = "import",
+    parallel: bool | None = None,
 ) -> ImportOutcome:
-    """Read, validate and (unless refused) write a roster file: all-or-nothing by default."""
+    """Read, validate and (unless refused) write a roster file: all-or-nothing by default.
+
+    A large file (``parallel`` None: from 1 MiB) is read and checked in two parts at once, the
+    second in a forked worker process, where the process may fork (:func:`can_fork`);
+    ``parallel`` False never, True whenever it can. The outcome is the same either way.
+    """
     enabled = gc.isenabled()
     gc.disable()  # many small objects and no cycles: the cyclic collector only costs time here
     try:
         try:
-            parsed = _read_and_parse(data, filename, store.secret, as_of, limits, gazetteer)
+            parsed, prepared = _read_and_check(
+                data, filename, store.secret, as_of, limits, rules, gazetteer, parallel
+            )
         except TableError as exc:
             return ImportOutcome(False, ImportSummary(), [RowError(1, "", "", str(exc))], {})
         rejected = parsed.rejected_rows
-        if (parsed.errors and not keep_valid) or not parsed.values:
+        if (parsed.errors and not keep_valid) or not parsed.rows:
             summary = ImportSummary(rejected=rejected)
             return ImportOutcome(False, summary, parsed.errors, {})
-        assessed = StatusAssessor(as_of, limits).rows(parsed.values)
-        summary = store.import_rows(
-            parsed.values,
-            day=as_of,
-            limits=limits,
-            rules=rules,
-            actor=actor,
-            source=filename,
-            assessed=assessed,
+        if prepared is None:
+            prepared = PreparedRows.of(parsed.values, day=as_of, limits=limits)
+        summary = store.import_prepared(
+            prepared, day=as_of, limits=limits, rules=rules, actor=actor, source=filename
         )
-        flagged = flagged_of(assessed)
         return ImportOutcome(
             True,
             ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
             parsed.errors,
-            flagged,
+            flagged_of(prepared.assessed),
         )
     finally:
         if enabled:
             gc.enable()
 
 
-def _read_and_parse(
+_PARALLEL_BYTES = 1 << 20  # below this a file is read in one part: a worker would cost more
+
+
+def _read_and_check(
     data: bytes,
     filename: str,
     secret: str,
     as_of: dt.date,
     limits: AgeLimits,
+    rules: TierRules,
     gazetteer: Gazetteer,
-) -> RosterParse:
-    """The file's rows validated; the table of text cells is freed before anything is written."""
+    parallel: bool | None,
+) -> tuple[RosterParse, PreparedRows | None]:
+    """The file's rows validated, and prepared for writing when read in parts.
+
+    In parts, each part is read, checked and prepared (JSON, digests, statuses, tiers) on its
+    own, the second in a forked worker, and :func:`features.roster.merge_parts` joins the
+    checks. A worker that fails changes nothing: the file is then read again in one part.
+    """
+    if parallel is None:
+        parallel = len(data) >= _PARALLEL_BYTES
+    readers = table_parts(data, filename, 2) if parallel and can_fork() else []
+    if len(readers) > 1:
+
+        def work(read: Callable[[], Table]) -> tuple[RosterPart, PreparedRows]:
+            part = parse_part(read(), secret=secret, as_of=as_of, gazetteer=gazetteer)
+            rows = PreparedRows.of(
+                part.values, day=as_of, limits=limits, rules=rules, keep_rows=False
+            )
+            return part.without_values(), rows
+
+        child = Child(partial(work, readers[1]))
+        try:
+            mine = work(readers[0])
+            theirs = child.result()
+        except (ChildError, TableError):
+            child.cancel()
+        else:
+            parsed = merge_parts([mine[0], theirs[0]])
+            prepared = PreparedRows.joined([mine[1], theirs[1]])
+            if len(parsed.rows) != len(prepared.lids):  # the same person in both parts
+                valid = set(parsed.rows)
+                rows = [r for part in (mine[0], theirs[0]) for r in part.rows]
+                prepared = prepared.take([i for i, r in enumerate(rows) if r in valid])
+            return parsed, prepared
+        finally:
+            child.cancel()
     table = read_table(data, filename)
-    return parse_roster(table, secret=secret, as_of=as_of, limits=limits, gazetteer=gazetteer)
+    parsed = parse_roster(table, secret=secret, as_of=as_of, limits=limits, gazetteer=gazetteer)
+    return parsed, None
 
 
 def flagged_of(assessed: Sequence[tuple[str, str | None]]) -> dict[str, int]:
@@ -1212,6 +1347,7 @@ __all__ = [
     "ImportOutcome",
     "ImportSummary",
     "LaborerRecord",
+    "PreparedRows",
     "RosterError",
     "RosterStore",
     "flagged_of",

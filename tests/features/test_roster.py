@@ -11,8 +11,15 @@ from features.eligibility import AgeLimits, no_push_reason
 from features.errors import TableError
 from features.gazetteer import load_gazetteer
 from features.idcard import laborer_id, make_id_number
-from features.roster import ROSTER_COLUMNS, RosterParse, parse_roster, split_items
-from features.tabular import read_table
+from features.roster import (
+    ROSTER_COLUMNS,
+    RosterParse,
+    merge_parts,
+    parse_part,
+    parse_roster,
+    split_items,
+)
+from features.tabular import read_table, table_parts
 from tests.features.roster_rows import (
     HEADERS,
     LI,
@@ -274,3 +281,60 @@ def test_blank_optional_values_take_their_defaults(tmp_path: Path) -> None:
     assert person.education is None
     assert person.exclusion is None
     assert person.max_commute_min is None
+
+
+def _people(n: int) -> list[dict[str, str]]:
+    """``n`` people of 永乐店镇 with ID numbers of their own."""
+    born = dt.date(1980, 1, 1)
+    return [
+        row(姓名=f"张{i}", 公民身份号码=make_id_number("110112", born, 100 + i, male=True))
+        for i in range(n)
+    ]
+
+
+def _checked_in_parts(data: bytes, name: str, parts: int) -> RosterParse:
+    readers = table_parts(data, name, parts)
+    assert len(readers) == parts
+    return merge_parts(
+        [
+            parse_part(read(), secret=SECRET, as_of=AS_OF, gazetteer=load_gazetteer())
+            for read in readers
+        ]
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_checked_in_parts_gives_the_rows_and_errors_of_the_whole_file(
+    fmt: str, tmp_path: Path
+) -> None:
+    rows = _people(40)
+    rows[5]["区"] = "海定区"  # a valid number on a row with an error: still a first occurrence
+    rows[12]["公民身份号码"] = rows[12]["公民身份号码"][:-1] + "0"  # a wrong check digit
+    rows[30]["公民身份号码"] = rows[3]["公民身份号码"]  # the same person in another part
+    rows[33] = dict(rows[3], 户籍性质="城镇")  # … and once more, with an error of its own
+    rows[36]["公民身份号码"] = rows[5]["公民身份号码"]  # the person of the row in error
+    rows[38]["公民身份号码"] = rows[31]["公民身份号码"]  # twice inside the last part
+    path = tmp_path / f"名册.{fmt}"
+    (write_csv if fmt == "csv" else write_xlsx)(path, rows)
+    whole = parse_file(path)
+    repeated = [e.row for e in whole.errors if "为同一人" in e.message]
+    assert repeated == [32, 35, 38, 40]
+    for parts in (2, 3):
+        checked = _checked_in_parts(path.read_bytes(), path.name, parts)
+        assert checked.errors == whole.errors
+        assert checked.rows == whole.rows
+        assert checked.values == whole.values
+
+
+def test_parts_without_their_values_still_say_which_rows_are_valid(tmp_path: Path) -> None:
+    rows = _people(20)
+    rows[15]["公民身份号码"] = rows[2]["公民身份号码"]
+    data = write_csv(tmp_path / "名册.csv", rows).read_bytes()
+    parts = [
+        parse_part(read(), secret=SECRET, as_of=AS_OF, gazetteer=load_gazetteer())
+        for read in table_parts(data, "名册.csv", 2)
+    ]
+    checked = merge_parts([p.without_values() for p in parts])
+    assert checked.values == []
+    assert checked.rows == [r for r in range(2, 22) if r != 17]
+    assert [e.row for e in checked.errors] == [17]

@@ -11,7 +11,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from features.tabular import Column, _stripped, is_digits, map_headers, read_csv, read_xlsx
+from features.tabular import (
+    Column,
+    _stripped,
+    is_digits,
+    map_headers,
+    read_csv,
+    read_table,
+    read_xlsx,
+    table_parts,
+)
 
 _SPACES = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
@@ -85,3 +94,86 @@ def test_rows_come_back_stripped_whatever_whitespace_or_cell_type_they_hold(
 def test_csv_cells_with_full_width_or_tab_padding_are_stripped() -> None:
     text = "姓名,区\n\u3000张建国,通州区\t\n李秀英 , 延庆区\n"
     assert read_csv(text.encode("utf-8")).rows == [["张建国", "通州区"], ["李秀英", "延庆区"]]
+
+
+def _numbered(readers: list) -> list[tuple[int, list[str]]]:  # type: ignore[type-arg]
+    """The rows that hold data, with their row numbers, of the tables the readers give."""
+    return [(no, row) for read in readers for no, row in read().numbered() if any(row)]
+
+
+_ROWS = [
+    [f"第{i}行", "" if i % 7 == 0 else f"{i}", " 保洁 " if i % 5 == 0 else "x"] for i in range(40)
+]
+
+
+def _csv(rows: list[list[str]], *, end: str = "\n", encoding: str = "utf-8") -> bytes:
+    lines = ["姓名,号码,技能"] + [",".join(r) for r in rows]
+    return (end.join(lines) + end).encode(encoding)
+
+
+def test_csv_parts_read_to_the_rows_and_row_numbers_of_the_whole_file() -> None:
+    rows = _ROWS[:10] + [["", "", ""]] * 3 + _ROWS[10:]  # blank lines inside count as rows
+    for end, encoding in (("\n", "utf-8"), ("\r\n", "gbk"), ("\n", "utf-8-sig")):
+        data = _csv(rows, end=end, encoding=encoding)
+        whole = read_csv(data)
+        for parts in (2, 3):
+            readers = table_parts(data, "名册.csv", parts)
+            assert len(readers) == parts
+            tables = [read() for read in readers]
+            assert all(t.headers == whole.headers for t in tables)
+            assert tables[1].first > 2
+            assert _numbered(readers) == _numbered([lambda: whole])
+
+
+def test_csv_with_quotes_or_lone_carriage_returns_is_read_in_one_part() -> None:
+    quoted = _csv(_ROWS) + '"张三,李四",1,x\n'.encode()
+    mac = _csv(_ROWS, end="\r")
+    for data in (quoted, mac):
+        readers = table_parts(data, "名册.csv", 2)
+        assert len(readers) == 1
+        assert _numbered(readers) == _numbered([lambda: read_table(data, "名册.csv")])
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["", " ", "甲", "乙 ", "12", "\t3"]), min_size=1, max_size=4),
+        max_size=30,
+    ),
+    st.integers(min_value=2, max_value=4),
+)
+def test_any_csv_cut_in_parts_reads_as_the_whole(rows: list[list[str]], parts: int) -> None:
+    data = _csv(rows)
+    readers = table_parts(data, "x.csv", parts)
+    assert _numbered(readers) == _numbered([lambda: read_csv(data)])
+
+
+def _xlsx(path: Path, rows: list[list[str]], *, sheets: int = 1) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "号码", "技能"])
+    for r in rows:
+        sheet.append(r)
+    for k in range(1, sheets):
+        book.create_sheet(f"表{k}").append(["其他"])
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_xlsx_parts_read_to_the_rows_and_row_numbers_of_the_whole_sheet(tmp_path: Path) -> None:
+    rows = _ROWS[:20] + [["", "", ""]] * 2 + _ROWS[20:]
+    data = _xlsx(tmp_path / "名册.xlsx", rows)
+    whole = read_xlsx(data)
+    for parts in (2, 3):
+        readers = table_parts(data, "名册.xlsx", parts)
+        assert len(readers) == parts
+        tables = [read() for read in readers]
+        assert all(t.headers == whole.headers for t in tables)
+        assert [t.first for t in tables][1:] == sorted({t.first for t in tables[1:]})
+        assert _numbered(readers) == _numbered([lambda: whole])
+
+
+def test_an_xlsx_of_several_sheets_is_read_in_one_part(tmp_path: Path) -> None:
+    data = _xlsx(tmp_path / "名册.xlsx", _ROWS, sheets=2)
+    readers = table_parts(data, "名册.xlsx", 2)
+    assert len(readers) == 1
+    assert _numbered(readers) == _numbered([lambda: read_xlsx(data)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -11,11 +12,13 @@ import redis
 
 from features.eligibility import AgeLimits
 from features.gazetteer import load_gazetteer
-from features.idcard import laborer_id
+from features.idcard import laborer_id, make_id_number
 from features.tiers import load_tier_rules
+from service.forked import can_fork
 from service.roster_store import (
     RosterError,
     RosterStore,
+    _read_and_check,
     _transaction,
     import_roster_file,
     profile_json,
@@ -380,3 +383,107 @@ def test_a_packed_transaction_raises_the_error_a_command_meets_when_run(
         pipe.watch("t:version")
         with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
             _transaction(pipe.connection, [["SADD", "t:string", "a"], ["INCR", "t:version"]])
+
+
+def _many(n: int) -> list[dict[str, str]]:
+    born = dt.date(1975, 5, 5)
+    people = [
+        row(姓名=f"李{i}", 公民身份号码=make_id_number("110112", born, 200 + i, male=i % 2 == 0))
+        for i in range(n)
+    ]
+    for i, p in enumerate(people):
+        p["性别"] = "男" if i % 2 == 0 else "女"
+        if i % 3 == 0:
+            p.update({"区": "大兴区", "乡镇(街道)": "黄村镇", "村(社区)": f"第{i % 4}村"})
+    return people
+
+
+def _stored(roster: RosterStore) -> list[tuple[str, Any]]:
+    """Every person's record as stored, without the import's event id and time."""
+    out = []
+    for key, raw in roster.redis.hgetall(roster.people_key).items():
+        record = orjson.loads(raw)
+        record.pop("e")
+        out.append((key.decode(), record))
+    return sorted(out)
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_read_in_two_processes_imports_exactly_as_in_one(
+    fmt: str, roster: RosterStore, tmp_path: Path
+) -> None:
+    people = _many(60)
+    people[7]["健康状况"] = "不详"  # an error in the first part
+    people[50]["公民身份号码"] = people[10]["公民身份号码"]  # the same person in both parts
+    path = tmp_path / f"名册.{fmt}"
+    (write_csv if fmt == "csv" else write_xlsx)(path, people)
+    data = path.read_bytes()
+    parsed, prepared = _read_and_check(
+        data, path.name, SECRET, AS_OF, LIMITS, RULES, load_gazetteer(), parallel=True
+    )
+    assert prepared is not None  # read in two parts, each prepared where it was read
+    assert prepared.lids == [lid(r) for r in parsed.rows for r in [people[r - 2]["公民身份号码"]]]
+    outcomes, stored = [], []
+    for parallel in (False, True):
+        roster.redis.flushdb()
+        outcome = import_roster_file(
+            roster,
+            data,
+            path.name,
+            as_of=AS_OF,
+            limits=LIMITS,
+            rules=RULES,
+            gazetteer=load_gazetteer(),
+            keep_valid=True,
+            parallel=parallel,
+        )
+        outcomes.append(outcome)
+        stored.append(_stored(roster))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0].summary.created == 58
+    assert [e.row for e in outcomes[0].errors] == [9, 52]
+    assert stored[0] == stored[1]
+    assert len(roster.search(q="李1", limit=100)) == 11  # 李1, 李10 … 李19; 李50 is 李10 twice
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+def test_a_reimport_read_in_two_processes_updates_the_changed_person(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    people = _many(40)
+    path = write_csv(tmp_path / "名册.csv", people)
+    first = import_roster_file(
+        roster,
+        path.read_bytes(),
+        path.name,
+        as_of=AS_OF,
+        limits=LIMITS,
+        rules=RULES,
+        gazetteer=load_gazetteer(),
+        parallel=True,
+    )
+    assert first.summary.created == 40
+    roster.record_status_change(
+        lid(people[35]["公民身份号码"]), status="已就业", reason="找到工作", actor="乡镇", day=AS_OF
+    )
+    people[35]["技能特长"] = "叉车"
+    people[36]["文化程度"] = "大专"
+    write_csv(path, people)
+    again = import_roster_file(
+        roster,
+        path.read_bytes(),
+        path.name,
+        as_of=AS_OF,
+        limits=LIMITS,
+        rules=RULES,
+        gazetteer=load_gazetteer(),
+        parallel=True,
+    )
+    assert (again.summary.created, again.summary.updated, again.summary.unchanged) == (0, 2, 38)
+    changed = roster.get(lid(people[35]["公民身份号码"]))
+    assert changed is not None
+    assert changed.laborer.skills == ("叉车",)
+    assert changed.laborer.employment == "已就业"  # what the action recorded stays
+    assert changed.laborer.birth_date == dt.date(1975, 5, 5)
+    assert roster.get(lid(people[36]["公民身份号码"])).laborer.education == "大专"  # type: ignore[union-attr]

@@ -1,0 +1,89 @@
+"""Work done beside the process: a function run in a forked child, its result sent back.
+
+A roster file of 100,000 rows is read and checked in two parts at once on a machine with two
+cores (:func:`service.roster_store.import_roster_file`). The child is a fork, so it starts
+with every module and the file already in memory; it runs one pure function and sends the
+pickled result through a pipe. It leaves with ``os._exit``: the parent's exit handlers (which
+stop the embedded Redis server) and buffered output are the parent's alone, and it never
+touches the parent's connections.
+
+A fork copies only the calling thread, so a process with other threads (the HTTP service runs
+requests in a thread pool) should not fork: :func:`can_fork` says when it may.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ChildError(RuntimeError):
+    """The child failed or ended without a result (the message says how; no personal data)."""
+
+
+def can_fork() -> bool:
+    """Whether this process may fork a worker: a POSIX system and no other thread."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Child(Generic[T]):
+    """A function running in a forked child: :meth:`result` waits for it, :meth:`cancel`
+    stops it. One of the two must be called, or the child is left waiting on its pipe."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which leaves through os._exit
+            _run_child(work, read_fd, write_fd)
+        os.close(write_fd)
+        self.pid = pid
+        self._read_fd = read_fd
+        self._done = False
+
+    def result(self) -> T:
+        """The child's return value; :class:`ChildError` when it raised or died."""
+        with os.fdopen(self._read_fd, "rb") as pipe:
+            self._done = True
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not payload:
+            raise ChildError(f"the worker process ended without a result (status {status})")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise ChildError(value)
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """Stop the child if its result was not taken, and reap it."""
+        if self._done:
+            return
+        self._done = True
+        os.close(self._read_fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def _run_child(work: Callable[[], T], read_fd: int, write_fd: int) -> None:  # pragma: no cover
+    code = 0
+    try:
+        os.close(read_fd)
+        try:
+            payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # reported to the parent, which decides
+            payload = pickle.dumps((False, f"{type(exc).__name__} in the worker process"))
+            code = 1
+        with os.fdopen(write_fd, "wb") as out:
+            out.write(payload)
+    finally:
+        os._exit(code)
+
+
+__all__ = ["Child", "ChildError", "can_fork"]
