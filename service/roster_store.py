@@ -36,9 +36,10 @@ import gc
 import hashlib
 import operator
 import re
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from itertools import chain
 from typing import Any
@@ -343,6 +344,8 @@ class PreparedRows:
     villages: list[str]
     tiers: list[TierAssessment] | None = None
     rows: Sequence[Sequence[Any]] | None = None
+    records: list[bytes] | None = None  # each row's record as stored if the row is new
+    events: dict[str, str] | None = None  # the creation entries those records name
 
     @classmethod
     def of(
@@ -390,7 +393,18 @@ class PreparedRows:
                 return []
             return list(pick(column)) if len(positions) > 1 else [pick(column)]
 
-        return PreparedRows(*(some(getattr(self, f.name)) for f in fields(self)))
+        columns = {f.name: some(getattr(self, f.name)) for f in fields(self) if f.name != "events"}
+        records, events = columns["records"], self.events
+        if records is not None and events is not None:  # only the events these records name
+            columns["events"] = {e: events[e] for e in {_event_of(r) for r in records}}
+        return replace(self, **columns)
+
+    def with_records(self, day: dt.date, head: str, event_prefix: str) -> PreparedRows:
+        """The rows with their records as stored if new (the rows must have their tiers)."""
+        if self.tiers is None:
+            raise ValueError("records are built from rows prepared with their tiers")
+        records, events = _creation_records(self, self.tiers, day, head, event_prefix)
+        return replace(self, records=records, events=events)
 
     def values_at(self, i: int) -> list[Any]:
         """Row ``i``'s values as a list, tuple fields as lists (birth date a date or its text)."""
@@ -406,9 +420,64 @@ class PreparedRows:
             found = [getattr(p, f.name) for p in parts]
             if any(x is None for x in found):
                 columns.append(None)
+            elif f.name == "events":
+                columns.append({k: v for events in found for k, v in events.items()})
             else:
                 columns.append([x for column in found for x in column])
         return cls(*columns)
+
+
+def _creation_records(
+    rows: PreparedRows,
+    tiers: Sequence[TierAssessment],
+    day: dt.date,
+    head: str,
+    event_prefix: str,
+) -> tuple[list[bytes], dict[str, str]]:
+    """The records of rows as new people, and the creation entries (events) they name.
+
+    A record is the row's JSON and a tail that depends only on the tier assessment and the
+    status, so the few distinct tails (and history entries) are built once and shared.
+    """
+    tails: dict[tuple[int, str], tuple[bytes, bytes]] = {}
+    events: dict[str, str] = {}
+    records: list[bytes] = []
+    iso = day.isoformat()
+    for text, digest, tier, (status, _) in zip(
+        rows.texts, rows.digests, tiers, rows.assessed, strict=True
+    ):
+        tail = tails.get((id(tier), status))
+        if tail is None:
+            event = f"{event_prefix}{len(tails)}"
+            meta = {
+                "h": 1,
+                "tc": tier.tier,
+                "t": tier.tier,
+                "tr": tier.reasons,
+                "s": status,
+                "d": iso,
+            }
+            events[event] = f'{head},"action":"import","status":"{status}","tier":"{tier.tier}"}}'
+            tail = tails[(id(tier), status)] = (
+                f'","e":"{event}","l":'.encode(),
+                b"," + orjson.dumps(meta)[1:],
+            )
+        records.append(b'{"g":"' + digest.encode() + tail[0] + text + tail[1])
+    return records, events
+
+
+_EVENT_AT = len(b'{"g":"0123456789abcdef","e":"')
+
+
+def _event_of(record: bytes) -> str:
+    """The event id a record built by :func:`_creation_records` names."""
+    return record[_EVENT_AT : record.index(b'"', _EVENT_AT)].decode()
+
+
+def import_head(day: dt.date, actor: str, source: str) -> str:
+    """The start of the history entries of one import (the JSON object left open)."""
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    return _dumps({"day": day.isoformat(), "at": now, "actor": actor, "source": source})[:-1]
 
 
 class RosterStore:
@@ -645,13 +714,15 @@ class RosterStore:
         rules: TierRules,
         actor: str = "import",
         source: str = "",
+        head: str | None = None,
     ) -> ImportSummary:
-        """:meth:`import_rows` for rows already prepared (:meth:`PreparedRows.of`)."""
+        """:meth:`import_rows` for rows already prepared (:meth:`PreparedRows.of`); ``head``
+        is the :func:`import_head` the rows' records were built with, if they were."""
         lids = prepared.lids
         if len(set(lids)) != len(lids):
             raise ValueError("the same laborer_id twice in one import")
-        now = dt.datetime.now().isoformat(timespec="seconds")
-        head = _dumps({"day": day.isoformat(), "at": now, "actor": actor, "source": source})[:-1]
+        if head is None:
+            head = import_head(day, actor, source)
         client = _patient(self.redis)
         try:
             for _ in range(5):
@@ -675,7 +746,6 @@ class RosterStore:
         lids, digests = prepared.lids, prepared.digests
         with client.pipeline() as pipe:
             pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
-            version = int(pipe.get(self.version_key) or 0)
             old_src = self._digests(pipe, lids)
             changed = [i for i, d in enumerate(digests) if old_src[i] != d]
             stale = [lids[i] for i in changed if old_src[i]]
@@ -689,7 +759,7 @@ class RosterStore:
             plan = _WritePlan(self)
             tier_of = TierAssessor(day, rules)
             created = [i for i in changed if lids[i] not in old_records]
-            plan.create(prepared.take(created), f"{version + 1}.", day, tier_of, head)
+            plan.create(prepared.take(created), _event_prefix(), day, tier_of, head)
             for i in changed:
                 old = old_records.get(lids[i])
                 if old is not None:
@@ -926,6 +996,11 @@ class RosterStore:
         )
 
 
+def _event_prefix() -> str:
+    """A prefix of event ids no other import uses."""
+    return f"{secrets.token_hex(5)}."
+
+
 def _patient(client: redis.Redis) -> redis.Redis:
     """A client of the same server without a read timeout, for one large transaction.
 
@@ -1028,43 +1103,18 @@ class _WritePlan:
         tier_of: TierAssessor,
         head: str,
     ) -> None:
-        """New people: records, indexes and first history entries, column by column.
-
-        A record is the row's JSON and a tail that depends only on the tier assessment and the
-        status, so the few distinct tails (and history entries) are built once and shared.
-        """
+        """New people: records (built here unless the rows bring them), indexes, events."""
         if not rows.lids:
             return
-        tiers = rows.tiers if rows.tiers is not None else tier_of.rows(rows.rows or [])
-        tails: dict[tuple[int, str], tuple[bytes, bytes]] = {}
-        recs: list[bytes] = []
-        iso = day.isoformat()
-        statuses = [status for status, _ in rows.assessed]
-        for text, digest, tier, status in zip(
-            rows.texts, rows.digests, tiers, statuses, strict=True
-        ):
-            tail = tails.get((id(tier), status))
-            if tail is None:
-                event = f"{event_prefix}{len(tails)}"
-                meta = {
-                    "h": 1,
-                    "tc": tier.tier,
-                    "t": tier.tier,
-                    "tr": tier.reasons,
-                    "s": status,
-                    "d": iso,
-                }
-                self.events[event] = (
-                    f'{head},"action":"import","status":"{status}","tier":"{tier.tier}"}}'
-                )
-                tail = tails[(id(tier), status)] = (
-                    f'","e":"{event}","l":'.encode(),
-                    b"," + orjson.dumps(meta)[1:],
-                )
-            recs.append(b'{"g":"' + digest.encode() + tail[0] + text + tail[1])
+        if rows.records is None or rows.events is None:
+            tiers = rows.tiers if rows.tiers is not None else tier_of.rows(rows.rows or [])
+            records, events = _creation_records(rows, tiers, day, head, event_prefix)
+        else:
+            records, events = rows.records, rows.events
+        self.events.update(events)
         lids = rows.lids
         pairs: list[bytes | str] = [b""] * (2 * len(lids))
-        pairs[0::2], pairs[1::2] = lids, recs
+        pairs[0::2], pairs[1::2] = lids, records
         self.new_people.extend(pairs)
         add = self.add
         codes = rows.codes
@@ -1207,9 +1257,10 @@ def import_roster_file(
     enabled = gc.isenabled()
     gc.disable()  # many small objects and no cycles: the cyclic collector only costs time here
     try:
+        head = import_head(as_of, actor, filename)
         try:
             parsed, prepared = _read_and_check(
-                data, filename, store.secret, as_of, limits, rules, gazetteer, parallel
+                data, filename, store.secret, as_of, limits, rules, gazetteer, parallel, head
             )
         except TableError as exc:
             return ImportOutcome(False, ImportSummary(), [RowError(1, "", "", str(exc))], {})
@@ -1220,7 +1271,7 @@ def import_roster_file(
         if prepared is None:
             prepared = PreparedRows.of(parsed.values, day=as_of, limits=limits)
         summary = store.import_prepared(
-            prepared, day=as_of, limits=limits, rules=rules, actor=actor, source=filename
+            prepared, day=as_of, limits=limits, rules=rules, actor=actor, source=filename, head=head
         )
         return ImportOutcome(
             True,
@@ -1245,11 +1296,12 @@ def _read_and_check(
     rules: TierRules,
     gazetteer: Gazetteer,
     parallel: bool | None,
+    head: str,
 ) -> tuple[RosterParse, PreparedRows | None]:
     """The file's rows validated, and prepared for writing when read in parts.
 
-    In parts, each part is read, checked and prepared (JSON, digests, statuses, tiers) on its
-    own, the second in a forked worker, and :func:`features.roster.merge_parts` joins the
+    In parts, each part is read, checked and prepared (JSON, digests, statuses, tiers, the
+    records of new people, with the history ``head``) on its own, the second in a forked worker, and :func:`features.roster.merge_parts` joins the
     checks. A worker that fails changes nothing: the file is then read again in one part.
     """
     if parallel is None:
@@ -1257,16 +1309,16 @@ def _read_and_check(
     readers = table_parts(data, filename, 2) if parallel and can_fork() else []
     if len(readers) > 1:
 
-        def work(read: Callable[[], Table]) -> tuple[RosterPart, PreparedRows]:
+        def work(read: Callable[[], Table], event_prefix: str) -> tuple[RosterPart, PreparedRows]:
             part = parse_part(read(), secret=secret, as_of=as_of, gazetteer=gazetteer)
             rows = PreparedRows.of(
                 part.values, day=as_of, limits=limits, rules=rules, keep_rows=False
             )
-            return part.without_values(), rows
+            return part.without_values(), rows.with_records(as_of, head, event_prefix)
 
-        child = Child(partial(work, readers[1]))
+        child = Child(partial(work, readers[1], _event_prefix()))
         try:
-            mine = work(readers[0])
+            mine = work(readers[0], _event_prefix())
             theirs = child.result()
         except (ChildError, TableError):
             child.cancel()
@@ -1351,6 +1403,7 @@ __all__ = [
     "RosterError",
     "RosterStore",
     "flagged_of",
+    "import_head",
     "import_roster_file",
     "profile_json",
 ]

@@ -420,10 +420,11 @@ def test_a_file_read_in_two_processes_imports_exactly_as_in_one(
     (write_csv if fmt == "csv" else write_xlsx)(path, people)
     data = path.read_bytes()
     parsed, prepared = _read_and_check(
-        data, path.name, SECRET, AS_OF, LIMITS, RULES, load_gazetteer(), parallel=True
+        data, path.name, SECRET, AS_OF, LIMITS, RULES, load_gazetteer(), True, "{"
     )
     assert prepared is not None  # read in two parts, each prepared where it was read
-    assert prepared.lids == [lid(r) for r in parsed.rows for r in [people[r - 2]["公民身份号码"]]]
+    assert prepared.lids == [lid(people[r - 2]["公民身份号码"]) for r in parsed.rows]
+    assert prepared.records is not None
     outcomes, stored = [], []
     for parallel in (False, True):
         roster.redis.flushdb()
@@ -469,6 +470,7 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
     )
     people[35]["技能特长"] = "叉车"
     people[36]["文化程度"] = "大专"
+    people += _many(44)[40:]  # four new people in the second part
     write_csv(path, people)
     again = import_roster_file(
         roster,
@@ -480,7 +482,9 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
         gazetteer=load_gazetteer(),
         parallel=True,
     )
-    assert (again.summary.created, again.summary.updated, again.summary.unchanged) == (0, 2, 38)
+    assert (again.summary.created, again.summary.updated, again.summary.unchanged) == (4, 2, 38)
+    named = {orjson.loads(r)["e"] for r in roster.redis.hvals(roster.people_key)}
+    assert {e.decode() for e in roster.redis.hkeys(roster.events_key)} == named  # none unused
     changed = roster.get(lid(people[35]["公民身份号码"]))
     assert changed is not None
     assert changed.laborer.skills == ("叉车",)
