@@ -330,12 +330,13 @@ class PreparedRows:
     computed ahead, its tier, and the fields the indexes need, column by column.
 
     ``rows`` (the values themselves) is kept when the rows were prepared in this process;
-    rows prepared in a worker process come without them and with their tiers
+    rows prepared in a worker process come without them, with their tiers and with their
+    records (which hold the JSON, so ``texts`` is then left out: it need not travel twice)
     (:func:`import_roster_file`).
     """
 
     lids: list[str]
-    texts: list[bytes]
+    texts: list[bytes] | None
     digests: list[str]
     assessed: list[tuple[str, str | None]]  # (status, no-push reason)
     names: list[str]
@@ -404,13 +405,15 @@ class PreparedRows:
         if self.tiers is None:
             raise ValueError("records are built from rows prepared with their tiers")
         records, events = _creation_records(self, self.tiers, day, head, event_prefix)
-        return replace(self, records=records, events=events)
+        return replace(self, texts=None, records=records, events=events)
 
     def values_at(self, i: int) -> list[Any]:
         """Row ``i``'s values as a list, tuple fields as lists (birth date a date or its text)."""
         if self.rows is not None:
             return _as_lists(list(self.rows[i]))
-        return orjson.loads(self.texts[i])  # type: ignore[no-any-return]
+        if self.texts is not None:
+            return orjson.loads(self.texts[i])  # type: ignore[no-any-return]
+        return orjson.loads(self.records[i])["l"]  # type: ignore[index,no-any-return]
 
     @classmethod
     def joined(cls, parts: Sequence[PreparedRows]) -> PreparedRows:
@@ -439,6 +442,8 @@ def _creation_records(
     A record is the row's JSON and a tail that depends only on the tier assessment and the
     status, so the few distinct tails (and history entries) are built once and shared.
     """
+    if rows.texts is None:
+        raise ValueError("records are built from rows with their JSON texts")
     tails: dict[tuple[int, str], tuple[bytes, bytes]] = {}
     events: dict[str, str] = {}
     records: list[bytes] = []
