@@ -269,7 +269,10 @@ def _xlsx_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
 
     Each part is a copy of the workbook (stored, not compressed: it is read once, at once)
     whose sheet keeps the rows of that part; a later part's header row is renumbered to sit
-    just above its first row, so that the part reads as a table of its own.
+    just above its first row, so that the part reads as a table of its own. Each reader
+    unpacks the file itself (so that parts read side by side unpack it side by side); here
+    only the start of the sheet is looked at. A sheet whose rows lose their numbers after the
+    start makes a reader raise :class:`TableError` (read it in one part).
     """
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
@@ -278,43 +281,48 @@ def _xlsx_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
         ]
         if len(sheets) != 1:
             return None
-        xml = book.read(sheets[0])
-        members = {n: book.read(n) for n in book.namelist() if n != sheets[0]}
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        with book.open(sheets[0]) as sheet:
+            start = sheet.read(1 << 16)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return None
+    top = start.find(b"<row ", start.find(b"<sheetData>"))
+    if start.find(b"<sheetData>") < 0 or top < 0 or not start.startswith(b'<row r="1"', top):
+        return None
+    return [partial(_xlsx_part, data, sheets[0], k, parts) for k in range(parts)]
+
+
+def _xlsx_part(data: bytes, sheet: str, k: int, parts: int) -> Table:
+    """Part ``k`` of ``parts`` of the sheet, as a table with its rows' numbers."""
+    book = zipfile.ZipFile(io.BytesIO(data))
+    xml = book.read(sheet)
     start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
     top = xml.find(b"<row ", start)
-    if start < 0 or end < 0 or top < 0 or not xml.startswith(b'<row r="1"', top):
-        return None
     header_end = xml.find(b"</row>", top) + len(b"</row>")
     cuts = [header_end]
-    for k in range(1, parts):
-        cut = xml.find(b"<row ", max(cuts[-1], header_end + (end - header_end) * k // parts))
+    for i in range(1, parts):
+        cut = xml.find(b"<row ", max(cuts[-1], header_end + (end - header_end) * i // parts))
         if cut <= cuts[-1] or cut >= end:
-            return None
+            raise TableError("工作表太小，无法分段读取")
         cuts.append(cut)
     cuts.append(end)
-    readers: list[Callable[[], Table]] = [
-        partial(_xlsx_part, members, sheets[0], (xml[: cuts[1]], xml[end:]), 2)
-    ]
-    header = xml[top:header_end]
-    for a, b in pairwise(cuts[1:]):
-        numbered = _ROW_TAG.match(xml, a)
+    if k == 0:
+        pieces: tuple[bytes, ...] = (xml[: cuts[1]], xml[end:])
+        first = 2
+    else:
+        numbered = _ROW_TAG.match(xml, cuts[k])
         if numbered is None:
-            return None
+            raise TableError("工作表的行没有行号，无法分段读取")
         first = int(numbered.group(1))
-        renumbered = _HEADER_CELL.sub(rb' r="\g<1>' + str(first - 1).encode() + b'"', header)
-        pieces = (xml[:top], renumbered, xml[a:b], xml[end:])
-        readers.append(partial(_xlsx_part, members, sheets[0], pieces, first))
-    return readers
-
-
-def _xlsx_part(members: dict[str, bytes], sheet: str, pieces: Sequence[bytes], first: int) -> Table:
+        header = _HEADER_CELL.sub(
+            rb' r="\g<1>' + str(first - 1).encode() + b'"', xml[top:header_end]
+        )
+        pieces = (xml[:top], header, xml[cuts[k] : cuts[k + 1]], xml[end:])
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as book:
-        for name, content in members.items():
-            book.writestr(name, content)
-        book.writestr(sheet, b"".join(pieces))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
+        for name in book.namelist():
+            if name != sheet:
+                copy.writestr(name, book.read(name))
+        copy.writestr(sheet, b"".join(pieces))
     return _xlsx_table(buffer.getvalue(), first)
 
 
