@@ -13,8 +13,10 @@ Keys (``{p}`` is the prefix, ``rg`` by default):
   :meth:`RosterStore.history` still reads it first)
 - ``{p}:roster:idx:township:<code>`` and ``{p}:roster:idx:village:<code>:<village>`` sets of
   laborer_ids; ``{p}:roster:idx:townships:<district>`` the township codes of a district's people;
-  ``{p}:roster:names`` a sorted set of ``name\\0laborer_id`` for name prefixes. Tier and status
-  are matched in the records themselves (a search filters on the server), not kept in sets
+  ``{p}:roster:idx:surname:<first character of the name>`` sets of laborer_ids for name
+  prefixes (earlier versions kept a sorted set ``{p}:roster:names`` of ``name\\0laborer_id``,
+  still read). Tier, status and the rest of a name prefix are matched in the records
+  themselves (a search filters on the server), not kept in sets
 - ``{p}:roster:version``      incremented by every write that changes a person
 
 Atomicity: an import is ONE MULTI/EXEC transaction (all-or-nothing): the records, the digests,
@@ -174,6 +176,23 @@ local a, b, out = ARGV[2], ARGV[3], {}
 for i = 1, #lids do
   local r = recs[i]
   if r and (a == '' or string.find(r, a, 1, true)) and (b == '' or string.find(r, b, 1, true)) then
+    out[#out + 1] = lids[i]
+  end
+end
+return table.concat(out, '\\30')
+"""
+)
+# KEYS[1] the people hash; ARGV[1] laborer_ids joined by \x1e, ARGV[2] the JSON text (quotes
+# escaped) a name starts with → the ids whose record's name starts so, joined by \x1e.
+_NAMED = (
+    _LUA_SPLIT
+    + """
+local lids = split(ARGV[1], '\\30')
+local recs = redis.call('HMGET', KEYS[1], unpack(lids))
+local out = {}
+for i = 1, #lids do
+  local r = recs[i]
+  if r and string.find(r, '"l":["' .. lids[i] .. '","' .. ARGV[2], 1, true) then
     out[#out + 1] = lids[i]
   end
 end
@@ -661,11 +680,23 @@ class RosterStore:
             return {q}
         if len(q) == 18 and is_digits(q[:17]):
             return {derive_laborer_id(q, self.secret)}
-        start = q.encode("utf-8")
+        surname = self.index_key("surname", _clean(q)[:1])
+        found = sorted(m.decode() for m in self.redis.smembers(surname))  # type: ignore[union-attr]
+        if len(q) > 1 and found:
+            needle = orjson.dumps(q)[1:-1].decode()
+            named: list[str] = []
+            for i in range(0, len(found), _CHUNK):
+                raw = self.redis.eval(
+                    _NAMED, 1, self.people_key, _SEP.join(found[i : i + _CHUNK]), needle
+                )
+                if raw:
+                    named.extend(raw.decode("utf-8").split(_SEP))
+            found = named
+        start = q.encode("utf-8")  # people indexed by earlier versions, by their whole name
         members: list[bytes] = self.redis.zrangebylex(  # type: ignore[assignment]
             self.names_key, b"[" + start, b"[" + start + b"\xff"
         )
-        return {m.split(b"\0", 1)[1].decode() for m in members}
+        return {*found, *(m.split(b"\0", 1)[1].decode() for m in members)}
 
     # -- import ----------------------------------------------------------------------------
 
@@ -1058,26 +1089,29 @@ class _WritePlan:
         self.events: dict[str, str] = {}  # event id → the creation entry it stands for
         self.add: defaultdict[str, list[str]] = defaultdict(list)
         self.remove: defaultdict[str, list[str]] = defaultdict(list)
-        self.names_add: list[str] = []
-        self.names_remove: list[str] = []
+        self.names_remove: list[str] = []  # members of the sorted set of earlier versions
         p = f"{store.prefix}:roster:idx:"
-        self._township, self._village, self._townships = (
+        self._township, self._village, self._townships, self._surname = (
             f"{p}township:",
             f"{p}village:",
             f"{p}townships:",
+            f"{p}surname:",
         )
 
-    def index_keys(self, values: Sequence[Any]) -> tuple[str, str]:
+    def index_keys(self, values: Sequence[Any]) -> tuple[str, str, str]:
         """The index sets a person with these laborer values belongs to."""
         code = values[_TOWNSHIP_CODE]
-        return self._township + code, f"{self._village}{code}:{_clean(values[_VILLAGE])}"
+        return (
+            self._township + code,
+            f"{self._village}{code}:{_clean(values[_VILLAGE])}",
+            self._surname + _clean(values[_NAME])[:1],
+        )
 
     def index(self, lid: str, new: dict[str, Any], old: dict[str, Any] | None) -> None:
         """Queue the index changes of one person (``old`` None when created)."""
         values = new["l"]
         keys = self.index_keys(values)
-        name = _clean(values[_NAME])
-        old_keys = self.index_keys(old["l"]) if old is not None else ("", "")
+        old_keys = self.index_keys(old["l"]) if old is not None else ("", "", "")
         for k, o in zip(keys, old_keys, strict=True):
             if k != o:
                 if o:
@@ -1085,11 +1119,8 @@ class _WritePlan:
                 self.add[k].append(lid)
         if keys[0] != old_keys[0]:
             self.add[self._townships + values[_DISTRICT]].append(values[_TOWNSHIP_CODE])
-        old_name = _clean(old["l"][_NAME]) if old is not None else None
-        if old_name != name:
-            if old_name is not None:
-                self.names_remove.append(f"{old_name}\0{lid}")
-            self.names_add.append(f"{name}\0{lid}")
+        if old is not None and old["l"][_NAME] != values[_NAME]:
+            self.names_remove.append(f"{_clean(old['l'][_NAME])}\0{lid}")
 
     def add_person(
         self, lid: str, rec_json: str, history: str, new: dict[str, Any], old: dict[str, Any]
@@ -1126,15 +1157,13 @@ class _WritePlan:
         columns = (
             [self._township + c for c in codes],
             [f"{self._village}{c}:{_clean(v)}" for c, v in zip(codes, rows.villages, strict=True)],
+            [self._surname + _clean(name)[:1] for name in rows.names],
         )
         for keys in columns:
             for key, lid in zip(keys, lids, strict=True):
                 add[key].append(lid)
         for district, code in set(zip(rows.districts, codes, strict=True)):
             add[self._townships + district].append(code)
-        self.names_add.extend(
-            f"{_clean(name)}\0{lid}" for name, lid in zip(rows.names, lids, strict=True)
-        )
 
     def update(
         self,
@@ -1196,13 +1225,8 @@ class _WritePlan:
             for key, members in groups.items():
                 for i in range(0, len(members), _ARGS):
                     yield [command, key, *members[i : i + _ARGS]]
-        names = self.store.names_key
         for i in range(0, len(self.names_remove), _ARGS):
-            yield ["ZREM", names, *self.names_remove[i : i + _ARGS]]
-        scored: list[str | int] = [0] * (2 * len(self.names_add))
-        scored[1::2] = self.names_add
-        for i in range(0, len(scored), 2 * _ARGS):
-            yield ["ZADD", names, *scored[i : i + 2 * _ARGS]]
+            yield ["ZREM", self.store.names_key, *self.names_remove[i : i + _ARGS]]
 
 
 def _resp(args: Sequence[Any]) -> bytes:

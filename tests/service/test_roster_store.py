@@ -317,7 +317,11 @@ def test_a_roster_stored_by_an_earlier_version_keeps_its_history_and_digests(
         r.rpush(roster.history_key(raw_lid.decode()), r.hget(roster.events_key, event))
         r.hset(roster.people_key, raw_lid, orjson.dumps(record))
     r.delete(roster.events_key, *r.keys("rg:roster:idx:townships:*"))
+    r.delete(*r.keys("rg:roster:idx:surname:*"))  # names were a sorted set of name\0laborer_id
+    for person in three_people():
+        r.zadd(roster.names_key, {f"{person['姓名']}\0{lid(person['公民身份号码'])}": 0})
     assert [e["action"] for e in roster.history(lid(ZHANG))] == ["import"]
+    assert [p.laborer.name for p in roster.search(q="张建")] == ["张建国"]
     # A district search works on such a roster: the district's townships are found again.
     found = roster.search(district="通州区")
     assert {p.laborer.laborer_id for p in found} == {lid(ZHANG), lid(LI)}
@@ -329,6 +333,12 @@ def test_a_roster_stored_by_an_earlier_version_keeps_its_history_and_digests(
     )
     assert [e["action"] for e in roster.history(lid(ZHANG))] == ["import", "status"]
     assert roster.get(lid(ZHANG)).history_len == 2  # type: ignore[union-attr]
+    renamed = three_people()
+    renamed[0]["姓名"] = "章建国"
+    load(roster, write_csv(tmp_path / "renamed.csv", renamed))
+    assert roster.search(q="张") == []  # the sorted set of earlier versions lost the old name
+    assert [p.laborer.name for p in roster.search(q="章建")] == ["章建国"]
+    assert [p.laborer.name for p in roster.search(q="李秀")] == ["李秀英"]  # still found there
 
 
 def test_a_packed_transaction_writes_every_command_with_long_argument_lists(
