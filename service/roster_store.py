@@ -41,7 +41,7 @@ import re
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from itertools import chain
 from typing import Any
@@ -58,7 +58,6 @@ from features.idcard import mask_id_number, mask_phone
 from features.laborer import FIELD_AT, LABORER_FIELDS, TIERS, Laborer
 from features.roster import (
     ROSTER_COLUMNS,
-    RosterParse,
     RosterPart,
     merge_parts,
     parse_part,
@@ -263,6 +262,7 @@ class ImportOutcome:
     summary: ImportSummary
     errors: list[RowError]
     flagged: dict[str, int]  # no-push reason → people (outside working age, excluded …)
+    parts: int = field(default=1, compare=False)  # read in how many parts at once
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object of ``renggang roster import --json``."""
@@ -779,31 +779,9 @@ class RosterStore:
         rules: TierRules,
         head: str,
     ) -> ImportSummary:
-        lids, digests = prepared.lids, prepared.digests
-        with client.pipeline() as pipe:
-            pipe.watch(self.version_key)  # type: ignore[no-untyped-call]
-            old_src = self._digests(pipe, lids)
-            changed = [i for i, d in enumerate(digests) if old_src[i] != d]
-            stale = [lids[i] for i in changed if old_src[i]]
-            old_records = {
-                lid: orjson.loads(raw)
-                for lid, raw in zip(
-                    stale, self._hmget_joined(pipe, self.people_key, stale), strict=True
-                )
-                if raw
-            }
-            plan = _WritePlan(self)
-            tier_of = TierAssessor(day, rules)
-            created = [i for i in changed if lids[i] not in old_records]
-            plan.create(prepared.take(created), _event_prefix(), day, tier_of, head)
-            for i in changed:
-                old = old_records.get(lids[i])
-                if old is not None:
-                    plan.update(old, prepared.values_at(i), digests[i], day, limits, tier_of, head)
-            if changed:
-                _transaction(pipe.connection, [*plan.commands(), ["INCR", self.version_key]])
-        updated = len(changed) - len(created)
-        return ImportSummary(len(created), updated, len(lids) - len(changed), 0)
+        with _StagedImport(self, client, day, limits, rules, head) as staged:
+            staged.add(prepared)
+            return staged.commit()
 
     def _digests(self, client: Any, lids: list[str]) -> list[str]:
         """The digest of each person's last imported row ("" for people not on the roster)."""
@@ -1077,6 +1055,76 @@ def _clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
+class _StagedImport:
+    """One import's transaction, planned part by part as the parts come and written at once.
+
+    The version is WATCHed first, so every look-up made for a part sees the roster the
+    transaction will change (or the EXEC fails with ``WatchError``). The new people's records
+    are packed as soon as their part is planned.
+    """
+
+    def __init__(
+        self,
+        store: RosterStore,
+        client: redis.Redis,
+        day: dt.date,
+        limits: AgeLimits,
+        rules: TierRules,
+        head: str,
+    ) -> None:
+        self.store, self.day, self.limits, self.head = store, day, limits, head
+        self.pipe = client.pipeline()
+        self.pipe.watch(store.version_key)  # type: ignore[no-untyped-call]
+        self.plan = _WritePlan(store)
+        self.tier_of = TierAssessor(day, rules)
+        self.packed: list[bytes] = []
+        self.created = self.updated = self.unchanged = 0
+
+    def __enter__(self) -> _StagedImport:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the WATCH (and of the connection's state)."""
+        self.pipe.reset()
+
+    def add(self, prepared: PreparedRows) -> None:
+        """Look up, plan and pack one part's rows."""
+        store, pipe = self.store, self.pipe
+        lids, digests = prepared.lids, prepared.digests
+        old_src = store._digests(pipe, lids)
+        changed = [i for i, d in enumerate(digests) if old_src[i] != d]
+        stale = [lids[i] for i in changed if old_src[i]]
+        old_records = {
+            lid: orjson.loads(raw)
+            for lid, raw in zip(
+                stale, store._hmget_joined(pipe, store.people_key, stale), strict=True
+            )
+            if raw
+        }
+        created = [i for i in changed if lids[i] not in old_records]
+        plan = self.plan
+        plan.create(prepared.take(created), _event_prefix(), self.day, self.tier_of, self.head)
+        self.packed.extend(map(_resp, plan.new_people_commands()))
+        for i in changed:
+            old = old_records.get(lids[i])
+            if old is not None:
+                values = prepared.values_at(i)
+                plan.update(old, values, digests[i], self.day, self.limits, self.tier_of, self.head)
+        self.created += len(created)
+        self.updated += len(changed) - len(created)
+        self.unchanged += len(lids) - len(changed)
+
+    def commit(self) -> ImportSummary:
+        """Write everything planned in one MULTI/EXEC (nothing when nothing changed)."""
+        if self.created or self.updated:
+            commands = [*self.plan.commands(), ["INCR", self.store.version_key]]
+            _transaction(self.pipe.connection, commands, self.packed)
+        return ImportSummary(self.created, self.updated, self.unchanged, 0)
+
+
 class _WritePlan:
     """The writes of one transaction: people for the apply script, index changes grouped by key."""
 
@@ -1199,12 +1247,17 @@ class _WritePlan:
         )
         self.add_person(laborer.laborer_id, _dumps(rec), history, rec, old)
 
+    def new_people_commands(self) -> Iterator[list[Any]]:
+        """The HSETs of the new people planned so far, which leave the plan."""
+        new, step = self.new_people, 2 * _CHUNK
+        self.new_people = []
+        for i in range(0, len(new), step):
+            yield ["HSET", self.store.people_key, *new[i : i + step]]
+
     def commands(self) -> Iterator[list[Any]]:
         """The writes, command by command (name and arguments), chunk by chunk."""
         prefix = f"{self.store.prefix}:roster:"
-        new, step = self.new_people, 2 * _CHUNK
-        for i in range(0, len(new), step):
-            yield ["HSET", self.store.people_key, *new[i : i + step]]
+        yield from self.new_people_commands()
         if self.events:
             yield ["HSET", self.store.events_key, *chain.from_iterable(self.events.items())]
         sep = _SEP.encode()
@@ -1237,16 +1290,17 @@ def _resp(args: Sequence[Any]) -> bytes:
 _MULTI, _EXEC = _resp(["MULTI"]), _resp(["EXEC"])
 
 
-def _transaction(connection: Any, commands: list[list[Any]]) -> None:
-    """MULTI, the commands and EXEC, sent at once on a connection that WATCHes the version.
+def _transaction(connection: Any, commands: list[list[Any]], packed: Sequence[bytes] = ()) -> None:
+    """MULTI, the commands (those already ``packed`` first) and EXEC, sent at once on a
+    connection that WATCHes the version.
 
     The same transaction a pipeline would send, packed here: redis-py looks at every argument
     in Python before packing, which for 100,000 people costs more than the packing itself.
     Raises ``redis.WatchError`` when a watched key changed, and the first error a command met.
     """
-    connection.send_packed_command([_MULTI, *map(_resp, commands), _EXEC])
+    connection.send_packed_command([_MULTI, *packed, *map(_resp, commands), _EXEC])
     first: Exception | None = None
-    for _ in range(len(commands) + 1):  # +OK for MULTI, +QUEUED for each command
+    for _ in range(len(packed) + len(commands) + 1):  # +OK for MULTI, +QUEUED for each
         try:
             connection.read_response()
         except redis.ResponseError as exc:
@@ -1287,18 +1341,27 @@ def import_roster_file(
     gc.disable()  # many small objects and no cycles: the cyclic collector only costs time here
     try:
         head = import_head(as_of, actor, filename)
-        try:
-            parsed, prepared = _read_and_check(
-                data, filename, store.secret, as_of, limits, rules, gazetteer, parallel, head
+        if parallel is None:
+            parallel = len(data) >= _PARALLEL_BYTES
+        readers = table_parts(data, filename, 2) if parallel and can_fork() else []
+        if len(readers) > 1:
+            outcome = _import_in_parts(
+                store, readers, as_of, limits, rules, gazetteer, keep_valid, head
             )
+            if outcome is not None:
+                return outcome
+        try:
+            table = read_table(data, filename)
         except TableError as exc:
             return ImportOutcome(False, ImportSummary(), [RowError(1, "", "", str(exc))], {})
+        parsed = parse_roster(
+            table, secret=store.secret, as_of=as_of, limits=limits, gazetteer=gazetteer
+        )
+        del table
         rejected = parsed.rejected_rows
         if (parsed.errors and not keep_valid) or not parsed.rows:
-            summary = ImportSummary(rejected=rejected)
-            return ImportOutcome(False, summary, parsed.errors, {})
-        if prepared is None:
-            prepared = PreparedRows.of(parsed.values, day=as_of, limits=limits)
+            return ImportOutcome(False, ImportSummary(rejected=rejected), parsed.errors, {})
+        prepared = PreparedRows.of(parsed.values, day=as_of, limits=limits)
         summary = store.import_prepared(
             prepared, day=as_of, limits=limits, rules=rules, actor=actor, source=filename, head=head
         )
@@ -1316,54 +1379,76 @@ def import_roster_file(
 _PARALLEL_BYTES = 1 << 20  # below this a file is read in one part: a worker would cost more
 
 
-def _read_and_check(
-    data: bytes,
-    filename: str,
-    secret: str,
+def _import_in_parts(
+    store: RosterStore,
+    readers: Sequence[Callable[[], Table]],
     as_of: dt.date,
     limits: AgeLimits,
     rules: TierRules,
     gazetteer: Gazetteer,
-    parallel: bool | None,
+    keep_valid: bool,
     head: str,
-) -> tuple[RosterParse, PreparedRows | None]:
-    """The file's rows validated, and prepared for writing when read in parts.
+) -> ImportOutcome | None:
+    """:func:`import_roster_file` of a file read in two parts, the second in a forked worker;
+    None when a part could not be read after all or the worker failed (nothing is written).
 
-    In parts, each part is read, checked and prepared (JSON, digests, statuses, tiers, the
-    records of new people, with the history ``head``) on its own, the second in a forked worker, and :func:`features.roster.merge_parts` joins the
-    checks. A worker that fails changes nothing: the file is then read again in one part.
+    Each part is read, checked and prepared on its own (JSON, digests, statuses, tiers, the
+    records of new people, with the history ``head``); :func:`features.roster.merge_parts`
+    joins the checks. While the worker finishes, the first part's rows are already looked up
+    and planned in the transaction (:class:`_StagedImport`), which is written only once the
+    whole file is known to be acceptable.
     """
-    if parallel is None:
-        parallel = len(data) >= _PARALLEL_BYTES
-    readers = table_parts(data, filename, 2) if parallel and can_fork() else []
-    if len(readers) > 1:
+    secret = store.secret
 
-        def work(read: Callable[[], Table], event_prefix: str) -> tuple[RosterPart, PreparedRows]:
-            part = parse_part(read(), secret=secret, as_of=as_of, gazetteer=gazetteer)
-            rows = PreparedRows.of(
-                part.values, day=as_of, limits=limits, rules=rules, keep_rows=False
-            )
-            return part.without_values(), rows.with_records(as_of, head, event_prefix)
+    def work(read: Callable[[], Table], event_prefix: str) -> tuple[RosterPart, PreparedRows]:
+        part = parse_part(read(), secret=secret, as_of=as_of, gazetteer=gazetteer)
+        rows = PreparedRows.of(part.values, day=as_of, limits=limits, rules=rules, keep_rows=False)
+        return part.without_values(), rows.with_records(as_of, head, event_prefix)
 
-        child = Child(partial(work, readers[1], _event_prefix()))
+    child = Child(partial(work, readers[1], _event_prefix()))
+    client = _patient(store.redis)
+    staged: _StagedImport | None = None
+    try:
+        mine = work(readers[0], _event_prefix())
+        if keep_valid or not (mine[0].errors or mine[0].header_errors):
+            staged = _StagedImport(store, client, as_of, limits, rules, head)
+            staged.add(mine[1])
+        theirs = child.result()
+        parsed = merge_parts([mine[0], theirs[0]])
+        rejected = parsed.rejected_rows
+        if (parsed.errors and not keep_valid) or not parsed.rows:
+            return ImportOutcome(False, ImportSummary(rejected=rejected), parsed.errors, {}, 2)
+        rest = theirs[1]
+        if len(parsed.rows) != len(mine[1].lids) + len(rest.lids):  # one person in both parts
+            valid = set(parsed.rows)
+            rest = rest.take([i for i, r in enumerate(theirs[0].rows) if r in valid])
         try:
-            mine = work(readers[0], _event_prefix())
-            theirs = child.result()
-        except (ChildError, TableError):
-            child.cancel()
-        else:
-            parsed = merge_parts([mine[0], theirs[0]])
-            prepared = PreparedRows.joined([mine[1], theirs[1]])
-            if len(parsed.rows) != len(prepared.lids):  # the same person in both parts
-                valid = set(parsed.rows)
-                rows = [r for part in (mine[0], theirs[0]) for r in part.rows]
-                prepared = prepared.take([i for i, r in enumerate(rows) if r in valid])
-            return parsed, prepared
-        finally:
-            child.cancel()
-    table = read_table(data, filename)
-    parsed = parse_roster(table, secret=secret, as_of=as_of, limits=limits, gazetteer=gazetteer)
-    return parsed, None
+            if staged is None:
+                raise redis.WatchError("the first part was not planned")
+            staged.add(rest)
+            summary = staged.commit()
+        except redis.WatchError:  # the roster changed meanwhile: look up and plan again
+            summary = store.import_prepared(
+                PreparedRows.joined([mine[1], rest]),
+                day=as_of,
+                limits=limits,
+                rules=rules,
+                head=head,
+            )
+    except (ChildError, TableError):
+        return None
+    finally:
+        if staged is not None:
+            staged.close()
+        client.connection_pool.disconnect()
+        child.cancel()
+    return ImportOutcome(
+        True,
+        ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
+        parsed.errors,
+        flagged_of([*mine[1].assessed, *rest.assessed]),
+        2,
+    )
 
 
 def flagged_of(assessed: Sequence[tuple[str, str | None]]) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,10 @@ from features.eligibility import AgeLimits
 from features.gazetteer import load_gazetteer
 from features.idcard import laborer_id, make_id_number
 from features.tiers import load_tier_rules
-from service.forked import can_fork
+from service.forked import Child, can_fork
 from service.roster_store import (
     RosterError,
     RosterStore,
-    _read_and_check,
     _transaction,
     import_roster_file,
     profile_json,
@@ -429,12 +429,6 @@ def test_a_file_read_in_two_processes_imports_exactly_as_in_one(
     path = tmp_path / f"名册.{fmt}"
     (write_csv if fmt == "csv" else write_xlsx)(path, people)
     data = path.read_bytes()
-    parsed, prepared = _read_and_check(
-        data, path.name, SECRET, AS_OF, LIMITS, RULES, load_gazetteer(), True, "{"
-    )
-    assert prepared is not None  # read in two parts, each prepared where it was read
-    assert prepared.lids == [lid(people[r - 2]["公民身份号码"]) for r in parsed.rows]
-    assert prepared.records is not None
     outcomes, stored = [], []
     for parallel in (False, True):
         roster.redis.flushdb()
@@ -451,6 +445,7 @@ def test_a_file_read_in_two_processes_imports_exactly_as_in_one(
         )
         outcomes.append(outcome)
         stored.append(_stored(roster))
+    assert [o.parts for o in outcomes] == [1, 2]
     assert outcomes[0] == outcomes[1]
     assert outcomes[0].summary.created == 58
     assert [e.row for e in outcomes[0].errors] == [9, 52]
@@ -475,6 +470,7 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
         parallel=True,
     )
     assert first.summary.created == 40
+    assert first.parts == 2
     roster.record_status_change(
         lid(people[35]["公民身份号码"]), status="已就业", reason="找到工作", actor="乡镇", day=AS_OF
     )
@@ -493,6 +489,7 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
         parallel=True,
     )
     assert (again.summary.created, again.summary.updated, again.summary.unchanged) == (4, 2, 38)
+    assert again.parts == 2
     named = {orjson.loads(r)["e"] for r in roster.redis.hvals(roster.people_key)}
     assert {e.decode() for e in roster.redis.hkeys(roster.events_key)} == named  # none unused
     changed = roster.get(lid(people[35]["公民身份号码"]))
@@ -501,3 +498,78 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
     assert changed.laborer.employment == "已就业"  # what the action recorded stays
     assert changed.laborer.birth_date == dt.date(1975, 5, 5)
     assert roster.get(lid(people[36]["公民身份号码"])).laborer.education == "大专"  # type: ignore[union-attr]
+
+
+def _import_in_two(roster: RosterStore, path: Path, **kwargs: Any) -> Any:
+    return import_roster_file(
+        roster,
+        path.read_bytes(),
+        path.name,
+        as_of=AS_OF,
+        limits=LIMITS,
+        rules=RULES,
+        gazetteer=load_gazetteer(),
+        parallel=True,
+        **kwargs,
+    )
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+def test_an_error_in_the_second_part_writes_nothing_of_the_first(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    people = _many(40)
+    people[38]["户籍性质"] = "城镇"
+    outcome = _import_in_two(roster, write_csv(tmp_path / "名册.csv", people))
+    assert outcome.parts == 2
+    assert not outcome.written
+    assert [e.row for e in outcome.errors] == [40]
+    assert roster.redis.hlen(roster.people_key) == 0
+    assert roster.version() == 0
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+def test_a_change_to_the_roster_while_the_parts_are_read_is_kept_and_the_import_redone(
+    roster: RosterStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = three_people()
+    load(roster, write_csv(tmp_path / "a.csv", first))
+    first[0]["技能特长"] = "叉车"  # the file changes 张建国, planned on his record as it was
+    people = first + _many(40)
+    taken = Child.result
+
+    def result_after_a_counselor_acts(child: Child[Any]) -> Any:
+        roster.record_status_change(  # on another connection, after the first part was planned
+            lid(ZHANG), status="已就业", reason="本地企业录用", actor="counselor", day=AS_OF
+        )
+        return taken(child)
+
+    monkeypatch.setattr(Child, "result", result_after_a_counselor_acts)
+    outcome = _import_in_two(roster, write_csv(tmp_path / "b.csv", people))
+    assert outcome.parts == 2
+    assert (outcome.summary.created, outcome.summary.updated, outcome.summary.unchanged) == (
+        40,
+        1,
+        2,
+    )
+    zhang = roster.get(lid(ZHANG))
+    assert zhang is not None
+    assert zhang.laborer.skills == ("叉车",)
+    assert zhang.laborer.employment == "已就业"  # planned again on the record the action left
+    assert roster.redis.hlen(roster.people_key) == 43
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+def test_a_worker_that_dies_leaves_the_file_to_be_read_in_one_part(
+    roster: RosterStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = Child.__init__
+
+    def a_worker_that_dies(child: Child[Any], work: Any) -> None:
+        start(child, lambda: os._exit(3))  # the worker process ends without a word
+
+    monkeypatch.setattr(Child, "__init__", a_worker_that_dies)
+    outcome = _import_in_two(roster, write_csv(tmp_path / "名册.csv", _many(40)))
+    assert outcome.parts == 1
+    assert outcome.written
+    assert roster.redis.hlen(roster.people_key) == 40
