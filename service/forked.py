@@ -48,15 +48,18 @@ class Child(Generic[T]):
             _run_child(work, read_fd, write_fd)
         os.close(write_fd)
         self.pid = pid
-        self._read_fd = read_fd
-        self._done = False
+        self._read_fd = read_fd  # -1 once closed
+        self._reaped = False
 
     def result(self) -> T:
         """The child's return value; :class:`ChildError` when it raised or died."""
-        with os.fdopen(self._read_fd, "rb") as pipe:
-            self._done = True
-            payload = pipe.read()
+        try:
+            with os.fdopen(self._read_fd, "rb") as pipe:
+                payload = pipe.read()
+        finally:
+            self._read_fd = -1
         _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
         if not payload:
             raise ChildError(f"the worker process ended without a result (status {status})")
         ok, value = pickle.loads(payload)
@@ -65,14 +68,16 @@ class Child(Generic[T]):
         return value  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
-        """Stop the child if its result was not taken, and reap it."""
-        if self._done:
+        """Stop the child unless it was reaped already, and reap it."""
+        if self._reaped:
             return
-        self._done = True
-        os.close(self._read_fd)
+        if self._read_fd >= 0:
+            os.close(self._read_fd)
+            self._read_fd = -1
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
+        self._reaped = True
 
 
 def _run_child(work: Callable[[], T], read_fd: int, write_fd: int) -> None:  # pragma: no cover

@@ -45,3 +45,11 @@ def test_a_cancelled_child_is_stopped_and_reaped() -> None:
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)  # already reaped: no such child any more
     child.cancel()  # a second call does nothing
+
+
+def test_cancelling_after_the_result_was_taken_does_nothing() -> None:
+    child = Child(lambda: 7)
+    assert child.result() == 7
+    child.cancel()  # already reaped: no second wait, no error
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)
