@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hypothesis import example, given
@@ -13,6 +14,7 @@ from openpyxl import Workbook
 
 from features.tabular import (
     Column,
+    Table,
     _stripped,
     is_digits,
     map_headers,
@@ -96,9 +98,13 @@ def test_csv_cells_with_full_width_or_tab_padding_are_stripped() -> None:
     assert read_csv(text.encode("utf-8")).rows == [["张建国", "通州区"], ["李秀英", "延庆区"]]
 
 
-def _numbered(readers: list) -> list[tuple[int, list[str]]]:  # type: ignore[type-arg]
-    """The rows that hold data, with their row numbers, of the tables the readers give."""
-    return [(no, row) for read in readers for no, row in read().numbered() if any(row)]
+def _numbered(tables: Iterable[Table]) -> list[tuple[int, list[str]]]:
+    """The rows that hold data, with their row numbers, of these tables."""
+    return [(no, row) for table in tables for no, row in table.numbered() if any(row)]
+
+
+def _read(readers: list[Callable[[], Table]]) -> list[Table]:
+    return [read() for read in readers]
 
 
 _ROWS = [
@@ -122,7 +128,7 @@ def test_csv_parts_read_to_the_rows_and_row_numbers_of_the_whole_file() -> None:
             tables = [read() for read in readers]
             assert all(t.headers == whole.headers for t in tables)
             assert tables[1].first > 2
-            assert _numbered(readers) == _numbered([lambda: whole])
+            assert _numbered(_read(readers)) == _numbered([whole])
 
 
 def test_csv_with_quotes_or_lone_carriage_returns_is_read_in_one_part() -> None:
@@ -131,7 +137,7 @@ def test_csv_with_quotes_or_lone_carriage_returns_is_read_in_one_part() -> None:
     for data in (quoted, mac):
         readers = table_parts(data, "名册.csv", 2)
         assert len(readers) == 1
-        assert _numbered(readers) == _numbered([lambda: read_table(data, "名册.csv")])
+        assert _numbered(_read(readers)) == _numbered([read_table(data, "名册.csv")])
 
 
 @given(
@@ -144,7 +150,7 @@ def test_csv_with_quotes_or_lone_carriage_returns_is_read_in_one_part() -> None:
 def test_any_csv_cut_in_parts_reads_as_the_whole(rows: list[list[str]], parts: int) -> None:
     data = _csv(rows)
     readers = table_parts(data, "x.csv", parts)
-    assert _numbered(readers) == _numbered([lambda: read_csv(data)])
+    assert _numbered(_read(readers)) == _numbered([read_csv(data)])
 
 
 def _xlsx(path: Path, rows: list[list[str]], *, sheets: int = 1) -> bytes:
@@ -169,11 +175,11 @@ def test_xlsx_parts_read_to_the_rows_and_row_numbers_of_the_whole_sheet(tmp_path
         tables = [read() for read in readers]
         assert all(t.headers == whole.headers for t in tables)
         assert [t.first for t in tables][1:] == sorted({t.first for t in tables[1:]})
-        assert _numbered(readers) == _numbered([lambda: whole])
+        assert _numbered(_read(readers)) == _numbered([whole])
 
 
 def test_an_xlsx_of_several_sheets_is_read_in_one_part(tmp_path: Path) -> None:
     data = _xlsx(tmp_path / "名册.xlsx", _ROWS, sheets=2)
     readers = table_parts(data, "名册.xlsx", 2)
     assert len(readers) == 1
-    assert _numbered(readers) == _numbered([lambda: read_xlsx(data)])
+    assert _numbered(_read(readers)) == _numbered([read_xlsx(data)])
