@@ -270,3 +270,15 @@ def test_cross_validated_accuracy_on_the_titles_file() -> None:
     assert report["small"]["accuracy"] >= 0.69
     assert report["fine"]["accuracy"] >= 0.65
     assert report["major"]["accuracy"] >= report["small"]["accuracy"] >= report["fine"]["accuracy"]
+
+
+def test_the_fit_does_not_depend_on_the_global_random_state() -> None:
+    rows = [r for r in load_title_rows() if r.code][:800]
+    titles, codes = [r.title for r in rows], [r.code for r in rows]
+    fitted = []
+    for seed in (1, 2):
+        np.random.seed(seed)  # noqa: NPY002 - the global state liblinear draws its order from
+        model = TitleModel().fit(titles, codes)
+        assert model.svm_ is not None
+        fitted.append(model.svm_[1])
+    assert np.array_equal(fitted[0], fitted[1])
