@@ -396,9 +396,17 @@ def test_a_packed_transaction_raises_the_error_a_command_meets_when_run(
 
 
 def _many(n: int) -> list[dict[str, str]]:
-    born = dt.date(1975, 5, 5)
+    """``n`` people with numbers of their own (400 a birth day from 5 May 1975 on)."""
     people = [
-        row(姓名=f"李{i}", 公民身份号码=make_id_number("110112", born, 200 + i, male=i % 2 == 0))
+        row(
+            姓名=f"李{i}",
+            公民身份号码=make_id_number(
+                "110112",
+                dt.date(1975, 5, 5) + dt.timedelta(days=i // 400),
+                100 + i % 400,
+                male=i % 2 == 0,
+            ),
+        )
         for i in range(n)
     ]
     for i, p in enumerate(people):
@@ -573,3 +581,16 @@ def test_a_worker_that_dies_leaves_the_file_to_be_read_in_one_part(
     assert outcome.parts == 1
     assert outcome.written
     assert roster.redis.hlen(roster.people_key) == 40
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+def test_by_default_only_a_large_file_is_read_in_two_parts(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    small = write_csv(tmp_path / "small.csv", _many(40))
+    large = write_csv(tmp_path / "large.csv", _many(7000))
+    assert large.stat().st_size >= 1 << 20 > small.stat().st_size
+    assert load(roster, small).parts == 1
+    outcome = load(roster, large)
+    assert outcome.parts == 2
+    assert (outcome.summary.created, outcome.summary.unchanged) == (6960, 40)
