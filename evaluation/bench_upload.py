@@ -41,7 +41,7 @@ from catalogue.agreements import parse_agreements
 from catalogue.columns import POST_COLUMNS
 from catalogue.credit_code import make_credit_code
 from catalogue.upload import UploadResult, parse_posts
-from evaluation.machine import measure_machine, roster_xlsx
+from evaluation.machine import aim_line, measure_machine, roster_xlsx
 from evaluation.synth import write_rows_xlsx
 from features.gazetteer import load_gazetteer
 from features.tabular import Table, read_table
@@ -284,15 +284,7 @@ def main(argv: list[str] | None = None) -> None:
         xlsx = path.read_bytes()
     rates["xlsx"] = measure(xlsx, "posts.xlsx", agreement, args.rows, args.repeats)
     for fmt, rate in rates.items():
-        line = f"aim {fmt}: {rate:,.0f} rows/s against {AIM:,} as written ({_met(rate, AIM)})"
-        if speed is not None:
-            here = speed.scaled(AIM)
-            line += f" and {here:,.0f} scaled to this machine ({_met(rate, here)})"
-        print(line)
-
-
-def _met(rate: float, aim: float) -> str:
-    return "met" if rate >= aim else "not met"
+        print(aim_line(fmt, rate, AIM, speed))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,20 @@ class MachineSpeed:
         )
 
 
+def aim_line(fmt: str, rate: float, aim: float, speed: MachineSpeed | None) -> str:
+    """A benchmark's verdict on an aim in rows per second: as written, and (with ``speed``)
+    scaled to this machine."""
+    line = f"aim {fmt}: {rate:,.0f} rows/s against {aim:,.0f} as written ({_met(rate, aim)})"
+    if speed is not None:
+        here = speed.scaled(aim)
+        line += f" and {here:,.0f} scaled to this machine ({_met(rate, here)})"
+    return line
+
+
+def _met(rate: float, aim: float) -> str:
+    return "met" if rate >= aim else "not met"
+
+
 def measure_machine(xlsx: Path) -> MachineSpeed:
     """Time calamine and openpyxl (read-only, values) reading every row of ``xlsx``."""
     import openpyxl

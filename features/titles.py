@@ -457,7 +457,6 @@ class TitleModel:
         keys, rows = _gram_keys(docs)
         self.vocabulary_keys_, columns = np.unique(keys, return_inverse=True)
         width = len(self.vocabulary_keys_)
-        self.vocabulary_columns_ = np.arange(width, dtype=np.int64)
         cells, counts = np.unique(rows * width + columns, return_counts=True)
         df = np.bincount(cells % width, minlength=width)
         self.idf_ = (np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0).astype(np.float32)
@@ -556,11 +555,9 @@ class TitleModel:
 
     @property
     def vocabulary_(self) -> dict[str, int]:
-        """The n-grams of the fitted vocabulary and their columns (as scikit-learn's)."""
-        return {
-            _gram_text(int(k)): int(c)
-            for k, c in zip(self.vocabulary_keys_, self.vocabulary_columns_, strict=True)
-        }
+        """The n-grams of the fitted vocabulary and their columns (as scikit-learn's): the
+        columns are in the order of the sorted keys."""
+        return {_gram_text(int(k)): c for c, k in enumerate(self.vocabulary_keys_)}
 
     def predict(self, titles: Iterable[str]) -> list[TitleMatch]:
         """The occupation of each title (at 细类, or 小类 when the 细类 cannot be told)."""

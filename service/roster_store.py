@@ -165,33 +165,18 @@ return table.concat(out, '\\30')
 """
 )
 # KEYS[1] the people hash; ARGV[1] laborer_ids joined by \x1e, ARGV[2] and ARGV[3] texts a record
-# must contain ("" for none, e.g. '"t":"key"') → the ids of the records that do, joined by \x1e.
+# must contain ("" for none, e.g. '"t":"key"'), ARGV[4] the JSON text (quotes escaped) the
+# person's name must start with ("" for any) → the ids of the records that do, joined by \x1e.
 _HAVING = (
     _LUA_SPLIT
     + """
 local lids = split(ARGV[1], '\\30')
 local recs = redis.call('HMGET', KEYS[1], unpack(lids))
-local a, b, out = ARGV[2], ARGV[3], {}
+local a, b, name, out = ARGV[2], ARGV[3], ARGV[4], {}
 for i = 1, #lids do
   local r = recs[i]
-  if r and (a == '' or string.find(r, a, 1, true)) and (b == '' or string.find(r, b, 1, true)) then
-    out[#out + 1] = lids[i]
-  end
-end
-return table.concat(out, '\\30')
-"""
-)
-# KEYS[1] the people hash; ARGV[1] laborer_ids joined by \x1e, ARGV[2] the JSON text (quotes
-# escaped) a name starts with → the ids whose record's name starts so, joined by \x1e.
-_NAMED = (
-    _LUA_SPLIT
-    + """
-local lids = split(ARGV[1], '\\30')
-local recs = redis.call('HMGET', KEYS[1], unpack(lids))
-local out = {}
-for i = 1, #lids do
-  local r = recs[i]
-  if r and string.find(r, '"l":["' .. lids[i] .. '","' .. ARGV[2], 1, true) then
+  if r and (a == '' or string.find(r, a, 1, true)) and (b == '' or string.find(r, b, 1, true))
+    and (name == '' or string.find(r, '"l":["' .. lids[i] .. '","' .. name, 1, true)) then
     out[#out + 1] = lids[i]
   end
 end
@@ -401,7 +386,7 @@ class PreparedRows:
         )
 
     def take(self, positions: Sequence[int]) -> PreparedRows:
-        """The rows at these positions, in that order."""
+        """The rows at these positions, given in increasing order (all of them: the rows)."""
         if len(positions) == len(self.lids):
             return self
         pick = operator.itemgetter(*positions) if positions else None
@@ -645,7 +630,7 @@ class RosterStore:
             ids = {m.decode() for m in self.redis.hkeys(self.people_key)}  # type: ignore[union-attr]
         ordered = sorted(ids)
         if tier or status:
-            ordered = self._having(ordered, tier, status)
+            ordered = self._having(ordered, tier=tier, status=status)
         page = ordered[offset : offset + limit]
         if not page:
             return []
@@ -663,9 +648,16 @@ class RosterStore:
                     pipe.sadd(self.index_key("townships", district), *sorted(members))
                 pipe.execute()
 
-    def _having(self, lids: list[str], tier: str | None, status: str | None) -> list[str]:
-        """The laborer_ids (in order) whose record has this effective tier and status."""
-        needles = (f'"t":"{tier}"' if tier else "", f'"s":"{status}"' if status else "")
+    def _having(
+        self, lids: list[str], *, tier: str | None = None, status: str | None = None, name: str = ""
+    ) -> list[str]:
+        """The laborer_ids (in order) whose record has this effective tier and status and whose
+        name starts with ``name`` (None and "": any)."""
+        needles = (
+            f'"t":"{tier}"' if tier else "",
+            f'"s":"{status}"' if status else "",
+            orjson.dumps(name)[1:-1].decode(),
+        )
         out: list[str] = []
         for i in range(0, len(lids), _CHUNK):
             raw = self.redis.eval(
@@ -683,15 +675,7 @@ class RosterStore:
         surname = self.index_key("surname", _clean(q)[:1])
         found = sorted(m.decode() for m in self.redis.smembers(surname))  # type: ignore[union-attr]
         if len(q) > 1 and found:
-            needle = orjson.dumps(q)[1:-1].decode()
-            named: list[str] = []
-            for i in range(0, len(found), _CHUNK):
-                raw = self.redis.eval(
-                    _NAMED, 1, self.people_key, _SEP.join(found[i : i + _CHUNK]), needle
-                )
-                if raw:
-                    named.extend(raw.decode("utf-8").split(_SEP))
-            found = named
+            found = self._having(found, name=q)
         start = q.encode("utf-8")  # people indexed by earlier versions, by their whole name
         members: list[bytes] = self.redis.zrangebylex(  # type: ignore[assignment]
             self.names_key, b"[" + start, b"[" + start + b"\xff"

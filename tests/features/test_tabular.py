@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import example, given
@@ -107,6 +108,18 @@ def _read(readers: list[Callable[[], Table]]) -> list[Table]:
     return [read() for read in readers]
 
 
+def _assert_parts_read_as(whole: Table, readers: list[Callable[[], Table]], parts: int) -> None:
+    """The readers are ``parts`` tables with the whole's header, each starting at a later row
+    than the one before, holding together the whole's data rows with their numbers."""
+    assert len(readers) == parts
+    tables = _read(readers)
+    assert all(t.headers == whole.headers for t in tables)
+    firsts = [t.first for t in tables]
+    assert firsts[0] == 2
+    assert all(a < b for a, b in pairwise(firsts))
+    assert _numbered(tables) == _numbered([whole])
+
+
 _ROWS = [
     [f"第{i}行", "" if i % 7 == 0 else f"{i}", " 保洁 " if i % 5 == 0 else "x"] for i in range(40)
 ]
@@ -123,12 +136,7 @@ def test_csv_parts_read_to_the_rows_and_row_numbers_of_the_whole_file() -> None:
         data = _csv(rows, end=end, encoding=encoding)
         whole = read_csv(data)
         for parts in (2, 3):
-            readers = table_parts(data, "名册.csv", parts)
-            assert len(readers) == parts
-            tables = [read() for read in readers]
-            assert all(t.headers == whole.headers for t in tables)
-            assert tables[1].first > 2
-            assert _numbered(_read(readers)) == _numbered([whole])
+            _assert_parts_read_as(whole, table_parts(data, "名册.csv", parts), parts)
 
 
 def test_csv_with_quotes_or_lone_carriage_returns_is_read_in_one_part() -> None:
@@ -170,12 +178,7 @@ def test_xlsx_parts_read_to_the_rows_and_row_numbers_of_the_whole_sheet(tmp_path
     data = _xlsx(tmp_path / "名册.xlsx", rows)
     whole = read_xlsx(data)
     for parts in (2, 3):
-        readers = table_parts(data, "名册.xlsx", parts)
-        assert len(readers) == parts
-        tables = [read() for read in readers]
-        assert all(t.headers == whole.headers for t in tables)
-        assert [t.first for t in tables][1:] == sorted({t.first for t in tables[1:]})
-        assert _numbered(_read(readers)) == _numbered([whole])
+        _assert_parts_read_as(whole, table_parts(data, "名册.xlsx", parts), parts)
 
 
 def test_an_xlsx_of_several_sheets_is_read_in_one_part(tmp_path: Path) -> None:

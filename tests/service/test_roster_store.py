@@ -36,7 +36,14 @@ def roster(store: redis.Redis) -> RosterStore:
     return RosterStore(store, secret=SECRET)
 
 
-def load(roster: RosterStore, path: Path, *, keep_valid: bool = False, as_of: dt.date = AS_OF):  # type: ignore[no-untyped-def]
+def load(  # type: ignore[no-untyped-def]
+    roster: RosterStore,
+    path: Path,
+    *,
+    keep_valid: bool = False,
+    as_of: dt.date = AS_OF,
+    parallel: bool | None = None,
+):
     return import_roster_file(
         roster,
         path.read_bytes(),
@@ -46,6 +53,7 @@ def load(roster: RosterStore, path: Path, *, keep_valid: bool = False, as_of: dt
         rules=RULES,
         gazetteer=load_gazetteer(),
         keep_valid=keep_valid,
+        parallel=parallel,
     )
 
 
@@ -436,22 +444,10 @@ def test_a_file_read_in_two_processes_imports_exactly_as_in_one(
     people[50]["公民身份号码"] = people[10]["公民身份号码"]  # the same person in both parts
     path = tmp_path / f"名册.{fmt}"
     (write_csv if fmt == "csv" else write_xlsx)(path, people)
-    data = path.read_bytes()
     outcomes, stored = [], []
     for parallel in (False, True):
         roster.redis.flushdb()
-        outcome = import_roster_file(
-            roster,
-            data,
-            path.name,
-            as_of=AS_OF,
-            limits=LIMITS,
-            rules=RULES,
-            gazetteer=load_gazetteer(),
-            keep_valid=True,
-            parallel=parallel,
-        )
-        outcomes.append(outcome)
+        outcomes.append(load(roster, path, keep_valid=True, parallel=parallel))
         stored.append(_stored(roster))
     assert [o.parts for o in outcomes] == [1, 2]
     assert outcomes[0] == outcomes[1]
@@ -467,16 +463,7 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
 ) -> None:
     people = _many(40)
     path = write_csv(tmp_path / "名册.csv", people)
-    first = import_roster_file(
-        roster,
-        path.read_bytes(),
-        path.name,
-        as_of=AS_OF,
-        limits=LIMITS,
-        rules=RULES,
-        gazetteer=load_gazetteer(),
-        parallel=True,
-    )
+    first = load(roster, path, parallel=True)
     assert first.summary.created == 40
     assert first.parts == 2
     roster.record_status_change(
@@ -486,16 +473,7 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
     people[36]["文化程度"] = "大专"
     people += _many(44)[40:]  # four new people in the second part
     write_csv(path, people)
-    again = import_roster_file(
-        roster,
-        path.read_bytes(),
-        path.name,
-        as_of=AS_OF,
-        limits=LIMITS,
-        rules=RULES,
-        gazetteer=load_gazetteer(),
-        parallel=True,
-    )
+    again = load(roster, path, parallel=True)
     assert (again.summary.created, again.summary.updated, again.summary.unchanged) == (4, 2, 38)
     assert again.parts == 2
     named = {orjson.loads(r)["e"] for r in roster.redis.hvals(roster.people_key)}
@@ -508,27 +486,13 @@ def test_a_reimport_read_in_two_processes_updates_the_changed_person(
     assert roster.get(lid(people[36]["公民身份号码"])).laborer.education == "大专"  # type: ignore[union-attr]
 
 
-def _import_in_two(roster: RosterStore, path: Path, **kwargs: Any) -> Any:
-    return import_roster_file(
-        roster,
-        path.read_bytes(),
-        path.name,
-        as_of=AS_OF,
-        limits=LIMITS,
-        rules=RULES,
-        gazetteer=load_gazetteer(),
-        parallel=True,
-        **kwargs,
-    )
-
-
 @pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
 def test_an_error_in_the_second_part_writes_nothing_of_the_first(
     roster: RosterStore, tmp_path: Path
 ) -> None:
     people = _many(40)
     people[38]["户籍性质"] = "城镇"
-    outcome = _import_in_two(roster, write_csv(tmp_path / "名册.csv", people))
+    outcome = load(roster, write_csv(tmp_path / "名册.csv", people), parallel=True)
     assert outcome.parts == 2
     assert not outcome.written
     assert [e.row for e in outcome.errors] == [40]
@@ -553,7 +517,7 @@ def test_a_change_to_the_roster_while_the_parts_are_read_is_kept_and_the_import_
         return taken(child)
 
     monkeypatch.setattr(Child, "result", result_after_a_counselor_acts)
-    outcome = _import_in_two(roster, write_csv(tmp_path / "b.csv", people))
+    outcome = load(roster, write_csv(tmp_path / "b.csv", people), parallel=True)
     assert outcome.parts == 2
     assert (outcome.summary.created, outcome.summary.updated, outcome.summary.unchanged) == (
         40,
@@ -577,7 +541,7 @@ def test_a_worker_that_dies_leaves_the_file_to_be_read_in_one_part(
         start(child, lambda: os._exit(3))  # the worker process ends without a word
 
     monkeypatch.setattr(Child, "__init__", a_worker_that_dies)
-    outcome = _import_in_two(roster, write_csv(tmp_path / "名册.csv", _many(40)))
+    outcome = load(roster, write_csv(tmp_path / "名册.csv", _many(40)), parallel=True)
     assert outcome.parts == 1
     assert outcome.written
     assert roster.redis.hlen(roster.people_key) == 40
