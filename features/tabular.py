@@ -23,7 +23,10 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
+
 from features.errors import TableError
+from features.sheetxml import Sheet, Unsupported, open_sheet, read_grid, row_cuts
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +191,36 @@ def _csv_table(text: str, body: str | None = None, first: int = 2) -> Table:
 
 
 def read_xlsx(data: bytes) -> Table:
-    """The first sheet of an ``.xlsx`` file as a :class:`Table`."""
-    return _xlsx_table(data)
+    """The first sheet of an ``.xlsx`` file as a :class:`Table`.
+
+    The common sheet (strings and plain numbers) is read by :mod:`features.sheetxml`, several
+    times faster; any other by calamine.
+    """
+    try:
+        sheet = open_sheet(data)
+        grid = read_grid(sheet)
+    except Unsupported:
+        return _xlsx_table(data)
+    if not len(grid):
+        raise TableError("文件为空：第1行应为表头")
+    header = _header(grid[0].tolist())
+    return Table(header, _grid_rows(grid[1:], len(header)), 2)
+
+
+def _header(cells: list[str]) -> list[str]:
+    """A header row without the blank cells at its end."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _grid_rows(grid: Any, width: int) -> list[list[str]]:
+    """Rows of a grid of text (:func:`features.sheetxml.read_grid`) cut or padded to a width."""
+    if grid.shape[1] < width:
+        padding = np.full((grid.shape[0], width - grid.shape[1]), "", dtype=object)
+        grid = np.hstack([grid, padding])
+    rows: list[list[str]] = grid[:, :width].tolist()
+    return rows
 
 
 def _xlsx_table(data: bytes, first: int = 2) -> Table:
@@ -265,6 +296,33 @@ _HEADER_CELL = re.compile(rb' r="([A-Z]*)1"')
 
 
 def _xlsx_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
+    """An ``.xlsx`` of one sheet cut between ``<row>`` elements.
+
+    The common sheet is unpacked once, here, with its shared strings (:mod:`features.sheetxml`),
+    and each part reads its own rows' cells; a part holding a cell that reader leaves to
+    calamine raises :class:`TableError` (read the file in one part). Any other sheet is cut
+    by :func:`_calamine_parts`.
+    """
+    try:
+        sheet = open_sheet(data)
+        runs = row_cuts(sheet, parts)
+        head = read_grid(sheet, 0, runs[0][0])
+    except Unsupported:
+        return _calamine_parts(data, parts)
+    header = _header(head[0].tolist()) if len(head) else []
+    return [partial(_sheet_part, sheet, header, *run) for run in runs]
+
+
+def _sheet_part(sheet: Sheet, header: list[str], start: int, stop: int, first: int) -> Table:
+    """The rows of a part of a sheet, between two cuts of :func:`features.sheetxml.row_cuts`."""
+    try:
+        grid = read_grid(sheet, start, stop, first, width=len(header))
+    except Unsupported as exc:
+        raise TableError("工作表含有需整体读取的单元格") from exc
+    return Table(list(header), _grid_rows(grid, len(header)), first)
+
+
+def _calamine_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
     """An ``.xlsx`` of one sheet cut between ``<row>`` elements into workbooks of its own.
 
     Each part is a copy of the workbook (stored, not compressed: it is read once, at once)
