@@ -53,13 +53,21 @@ _LT, _GT, _SLASH, _QUOTE, _SPACE = 60, 62, 47, 34, 32
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """A workbook's only sheet, ready to read: the content of ``<sheetData>``, the shared
-    strings (stripped, as an object array) and, per cell style, whether a number in it is a
-    plain number."""
+    """A workbook's only sheet, ready to read: its XML (``data``), where the content of
+    ``<sheetData>`` begins in it and how long it is (followed by at least ``_PAD`` bytes, so
+    that a window read at its end stays inside), the shared strings (stripped, as an object
+    array) and, per cell style, whether a number in it is a plain number."""
 
-    body: bytes
+    data: bytes
+    offset: int
+    size: int
     strings: npt.NDArray[np.object_]
     plain_styles: npt.NDArray[np.bool_]
+
+    @property
+    def array(self) -> npt.NDArray[np.uint8]:
+        """``data`` as an array, without a copy."""
+        return np.frombuffer(self.data, dtype=np.uint8)
 
 
 def open_sheet(data: bytes) -> Sheet:
@@ -83,13 +91,15 @@ def open_sheet(data: bytes) -> Sheet:
     if start < 0 or _NAMESPACE.search(xml, 0, start):
         raise Unsupported("no plain <sheetData>")
     if xml.startswith(b"<sheetData/>", start):
-        body = b""
+        start = end = 0
     else:
+        start += len(b"<sheetData>")
         end = xml.rfind(b"</sheetData>")
-        if not xml.startswith(b"<sheetData>", start) or end < start:
+        if not xml.startswith(b"<sheetData>", start - len(b"<sheetData>")) or end < start:
             raise Unsupported("no plain <sheetData>")
-        body = xml[start + len(b"<sheetData>") : end]
-    return Sheet(body, _shared_strings(strings), _plain_styles(styles))
+    if len(xml) - end < _PAD:  # not even the page margins after the rows: pad a copy
+        xml, start, end = xml[start:end] + bytes(_PAD), 0, end - start
+    return Sheet(xml, start, end - start, _shared_strings(strings), _plain_styles(styles))
 
 
 def _plain_styles(styles: bytes) -> npt.NDArray[np.bool_]:
@@ -240,33 +250,35 @@ def row_cuts(sheet: Sheet, parts: int) -> list[tuple[int, int, int]]:
     Raises :class:`Unsupported` when the rows cannot be cut (no row 1 first, too few rows, a
     row without its number).
     """
-    body = sheet.body
-    if not body.startswith(b'<row r="1"'):
+    body, offset, size = sheet.data, sheet.offset, sheet.offset + sheet.size
+    if not body.startswith(b'<row r="1"', offset):
         raise Unsupported("the first row is not row 1")
-    header_end = body.find(b"</row>") + len(b"</row>")
-    if header_end < len(b"</row>") or body.find(b"<row", 1) < header_end - len(b"</row>"):
+    header_end = body.find(b"</row>", offset, size) + len(b"</row>")
+    if header_end < len(b"</row>") or body.find(b"<row", offset + 1, size) < header_end - len(
+        b"</row>"
+    ):
         raise Unsupported("the header row is not closed")
     cuts = [header_end]
     for k in range(1, parts):
-        middle = header_end + (len(body) - header_end) * k // parts
-        cut = body.find(b"<row ", max(cuts[-1], middle))
+        middle = header_end + (size - header_end) * k // parts
+        cut = body.find(b"<row ", max(cuts[-1], middle), size)
         if cut <= cuts[-1]:
             raise Unsupported("too few rows to cut")
         cuts.append(cut)
-    cuts.append(len(body))
-    runs = [(header_end, cuts[1], 2)]
+    cuts.append(size)
+    runs = [(header_end - offset, cuts[1] - offset, 2)]
     for start, stop in pairwise(cuts[1:]):
         found = _ROW_NUMBER.match(body, start)
         if found is None:
             raise Unsupported("a row without its number")
-        runs.append((start, stop, int(found.group(1))))
+        runs.append((start - offset, stop - offset, int(found.group(1))))
     return runs
 
 
 def read_grid(
     sheet: Sheet, start: int = 0, stop: int | None = None, first: int = 1, width: int = 0
 ) -> npt.NDArray[np.object_]:
-    """The cells of ``sheet.body[start:stop]`` (whole ``<row>`` elements) as a grid of
+    """The cells of the content's bytes ``start:stop`` (whole ``<row>`` elements) as a grid of
     stripped text: rows ``first`` … to the last that is not blank (none when no cell holds a
     value, not even a blank one, as calamine reads nothing then; else at least row
     ``first``), columns A … to ``width`` (0: to the last column with a value).
@@ -274,7 +286,11 @@ def read_grid(
     Raises :class:`Unsupported` for a cell this reader leaves to calamine, or one above row
     ``first``.
     """
-    rows, columns, values, present = _cells(sheet.body[start:stop], sheet)
+    stop = sheet.size if stop is None else stop
+    at = sheet.offset
+    rows, columns, values, present = _cells(
+        sheet.array[at + start : at + stop + _PAD], stop - start, sheet
+    )
     if len(rows) and rows.min() < first:
         raise Unsupported("a cell above the first row")
     if not present.any():
@@ -305,12 +321,13 @@ _INLINE_END = np.frombuffer(b"</t></is></c>", dtype=np.uint8)
 
 
 def _cells(
-    segment: bytes, sheet: Sheet
+    padded: npt.NDArray[np.uint8], size: int, sheet: Sheet
 ) -> tuple[
     npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.object_], npt.NDArray[np.bool_]
 ]:
-    """Every cell of a run of ``<row>`` elements: row number, column (0 for A), text, and
-    whether it holds a value (even a blank one) rather than none.
+    """Every cell of a run of ``<row>`` elements (the first ``size`` bytes, followed by at
+    least ``_PAD`` more): row number, column (0 for A), text, and whether it holds a value
+    (even a blank one) rather than none.
 
     A cell must be ``<c r="B7" …/>``, ``<c r="B7" …></c>``, ``<c r="B7" …><v>…</v></c>`` or
     ``<c r="B7" t="inlineStr"><is><t>…</t></is></c>`` (``<t xml:space="preserve">`` too), its
@@ -319,8 +336,7 @@ def _cells(
     is a row's start or end or one of those cells' tags.
     """
     nothing = np.zeros(0, dtype=np.int64)
-    padded = _padded(segment)
-    lt = np.flatnonzero(padded[: len(segment)] == _LT)
+    lt = _positions(padded[:size], _LT)
     name = padded[lt + 1]
     starts = lt[name == ord("c")]
     rows_open = int(np.count_nonzero((name == ord("r")) & (padded[lt + 2] == ord("o"))))
@@ -392,6 +408,31 @@ def _inline_values(
     if not (_at(padded, end, len(_INLINE_END)) == _INLINE_END).all():
         raise Unsupported("an inline string that is not one <t>")
     return _texts(padded, begin, end - begin)
+
+
+_CHUNK = 1 << 22
+
+
+def _positions(a: npt.NDArray[np.uint8], byte: int) -> npt.NDArray[np.int64]:
+    """Where a byte occurs: ``np.flatnonzero(a == byte)``, in chunks of 4 MiB, so that the
+    comparison needs no array as large as ``a`` (fresh memory is dear: a page fault per 4 KiB)."""
+    chunks = range(0, len(a), _CHUNK)
+    found = np.empty(_CHUNK, dtype=bool)
+    counts = [
+        int(
+            np.count_nonzero(np.equal(a[i : i + _CHUNK], byte, out=found[: len(a[i : i + _CHUNK])]))
+        )
+        for i in chunks
+    ]
+    out = np.empty(sum(counts), dtype=np.int64)
+    at = 0
+    for i, count in zip(chunks, counts, strict=True):
+        piece = a[i : i + _CHUNK]
+        np.equal(piece, byte, out=found[: len(piece)])
+        out[at : at + count] = np.flatnonzero(found[: len(piece)])
+        out[at : at + count] += i
+        at += count
+    return out
 
 
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -525,9 +566,9 @@ def _kinds(
     sheet are each parsed once."""
     if lengths.max() > _ATTRIBUTES:
         raise Unsupported("long cell attributes")
-    window = _at(padded, starts, _ATTRIBUTES)
-    keys = window.view(np.uint64)  # three words per cell, the bytes past its length masked
     words = -(-max(int(lengths.max()), 1) // 8)
+    window = _at(padded, starts, 8 * words)
+    keys = window.view(np.uint64)  # a word per 8 bytes, the bytes past the length masked
     for j in range(words):
         inside = np.clip(lengths - 8 * j, 0, 8).astype(np.uint64)
         shifted = _ALL >> ((np.uint64(8) - inside) * np.uint64(8))

@@ -2,9 +2,11 @@
 
 CSV files come in UTF-8 (with or without BOM) or GBK/GB18030; the encoding is detected by
 trying strict UTF-8 first, then GB18030 (a superset of GBK), which is how these files are
-actually produced (Excel on a Chinese Windows saves "CSV" as GBK). ``.xlsx`` is read with
-python-calamine, about ten times faster than openpyxl on 100,000 rows. Every cell becomes a
-stripped string, so the parsers see one representation whatever the file type.
+actually produced (Excel on a Chinese Windows saves "CSV" as GBK). An ``.xlsx`` of one sheet
+of text and plain numbers, what rosters and vacancy lists hold, is read with numpy
+(:mod:`features.sheetxml`); any other with python-calamine, about ten times faster than
+openpyxl on 100,000 rows. Every cell becomes a stripped string, so the parsers see one
+representation whatever the file type.
 
 Columns are declared once per format as :class:`Column` (Chinese header, English key,
 required); :func:`map_headers` matches a file's header row against them.
