@@ -7,12 +7,13 @@ Here the XML is read with numpy instead: every ``<`` of the sheet at once, the c
 decoded in one call, and each distinct shared string made a Python object once. A cell is then
 a reference to one of those strings, and the grid of rows one ``tolist``.
 
-It reads what such files hold: shared strings (plain or rich text), inline strings, formula
-results saved as text, and numbers in a plain number format (General, 0, 0.00, #,##0, 0%, @ …).
-Anything else — a date, time or custom number format, a boolean or error cell, cells without
-their reference, more than one sheet, phonetic runs, CDATA, comments, ``_x000D_`` escapes,
-carriage returns, an unknown entity — raises :class:`Unsupported`, and the caller reads the
-file with calamine as before: this reader never guesses.
+It reads what such files hold: shared strings (plain or rich text), inline strings (one
+``<t>``), and numbers in a plain number format (General, 0, 0.00, #,##0, 0%, @, and custom
+formats without a date or time code). Anything else — a date or time format, a boolean, error
+or formula cell, rich inline text, a cell without its reference first, more than one sheet,
+phonetic runs, CDATA, comments, ``_x000D_`` escapes, carriage returns, an unknown entity —
+raises :class:`Unsupported`, and the caller reads the file with calamine as before: this reader
+never guesses.
 
 Each cell is what :mod:`features.tabular` makes of calamine's value: text stripped, a number
 as ``int`` text when whole (``13800138000``) and ``repr`` of the float otherwise.
@@ -43,11 +44,10 @@ _PLAIN_FORMATS = frozenset((*range(0, 14), *range(37, 45), 48, 49))
 _NAMESPACE = re.compile(rb"<\w+:")
 _ESCAPED = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));")
-_AMPERSAND = re.compile(r"&")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _ATTRIBUTE = re.compile(rb'\s+([A-Za-z:]+)="([^"]*)"')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-# Characters after "<" that start the elements looked at: c, v, t, and their ends.
+# The bytes of the markup looked at: < > / " and the space.
 _LT, _GT, _SLASH, _QUOTE, _SPACE = 60, 62, 47, 34, 32
 
 
@@ -311,7 +311,6 @@ _NUMBER, _SHARED, _TEXT, _INLINE = 0, 1, 2, 3
 _KINDS = {b"n": _NUMBER, b"s": _SHARED, b"str": _TEXT, b"inlineStr": _INLINE}
 _TAG = 32  # a start tag from the space before its reference: ' r="XFD1048576" s="12" t="s">'
 _ATTRIBUTES = 24  # its attributes after the reference: ' s="12" t="s">'
-_VALUE = 24  # what follows the start tag: '<v>241460</v></c>', '</c>' or '<is><t>'
 _CELL_END = int.from_bytes(b"</c>", "little")
 _VALUE_START = int.from_bytes(b"<v>\0", "little")
 _INLINE_START = int.from_bytes(b"<is>", "little")
