@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import pytest
 import redis
+from openpyxl import load_workbook
 
 from features.eligibility import AgeLimits
 from features.gazetteer import load_gazetteer
@@ -23,7 +24,16 @@ from service.roster_store import (
     import_roster_file,
     profile_json,
 )
-from tests.features.roster_rows import LI, WANG, ZHANG, row, three_people, write_csv, write_xlsx
+from tests.features.roster_rows import (
+    HEADERS,
+    LI,
+    WANG,
+    ZHANG,
+    row,
+    three_people,
+    write_csv,
+    write_xlsx,
+)
 
 AS_OF = dt.date(2026, 11, 1)
 SECRET = "test-secret"
@@ -545,6 +555,26 @@ def test_a_worker_that_dies_leaves_the_file_to_be_read_in_one_part(
     assert outcome.parts == 1
     assert outcome.written
     assert roster.redis.hlen(roster.people_key) == 40
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+def test_an_xlsx_whose_second_part_holds_a_cell_only_calamine_reads_is_read_in_one_part(
+    roster: RosterStore, tmp_path: Path
+) -> None:
+    people = _many(40)
+    people[36]["接受外出住宿"] = "否"
+    headers = [*HEADERS, "接受外出住宿"]
+    path = write_xlsx(tmp_path / "名册.xlsx", people, headers=headers)
+    book = load_workbook(path)
+    book.active.cell(row=38, column=len(headers), value=True)  # a ticked box, in the second part
+    book.save(path)
+    outcome = load(roster, path, parallel=True)
+    assert outcome.parts == 1
+    assert outcome.written
+    assert outcome.summary.created == 40
+    ticked = roster.get(lid(people[36]["公民身份号码"]))
+    assert ticked is not None
+    assert ticked.laborer.accepts_lodging  # calamine's True, read as 是
 
 
 @pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
