@@ -16,7 +16,7 @@ raises :class:`Unsupported`, and the caller reads the file with calamine as befo
 never guesses.
 
 Each cell is what :mod:`features.tabular` makes of calamine's value: text stripped, a number
-as ``int`` text when whole (``13800138000``) and ``repr`` of the float otherwise.
+written by :func:`float_text` (``13800138000``, ``1.5``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Sheet", "Unsupported", "open_sheet", "read_grid", "row_cuts"]
+__all__ = ["Sheet", "Unsupported", "float_text", "open_sheet", "read_grid", "row_cuts"]
 
 
 class Unsupported(Exception):
@@ -335,7 +335,7 @@ def _cells(
     is a row's start or end or one of those cells' tags.
     """
     nothing = np.zeros(0, dtype=np.int64)
-    lt = _positions(padded[:size], _LT)
+    lt = np.flatnonzero(padded[:size] == _LT)
     name = padded[lt + 1]
     starts = lt[name == ord("c")]
     rows_open = int(np.count_nonzero((name == ord("r")) & (padded[lt + 2] == ord("o"))))
@@ -376,17 +376,19 @@ def _cells(
     # A value holds no "<": the first one after its start ends it (well-formed XML).
     where = np.flatnonzero(valued)
     begin = content[where] + 3
-    end = lt[np.searchsorted(lt, begin)]
-    for code, fill in (
-        (_SHARED, _shared_values),
-        (_NUMBER, _number_values),
-        (_TEXT, _text_values),
-    ):
+    length = lt[np.searchsorted(lt, begin)] - begin
+    for code in (_SHARED, _NUMBER, _TEXT):
         chosen = kind[where] == code
-        if chosen.any():
-            values[where[chosen]] = fill(
-                padded, begin[chosen], end[chosen] - begin[chosen], style[where[chosen]], sheet
-            )
+        if not chosen.any():
+            continue
+        at, span = begin[chosen], length[chosen]
+        if code == _SHARED:
+            values[where[chosen]] = _shared_values(padded, at, span, sheet.strings)
+        elif code == _NUMBER:
+            plain = _plain(style[where[chosen]], sheet.plain_styles)
+            values[where[chosen]] = _number_values(padded, at, span, plain)
+        else:  # a formula's result saved as text
+            values[where[chosen]] = _texts(padded, at, span)
     if inline.any():
         where = np.flatnonzero(inline)
         values[where] = _inline_values(padded, lt, content[where] + 4)
@@ -407,31 +409,6 @@ def _inline_values(
     if not (_at(padded, end, len(_INLINE_END)) == _INLINE_END).all():
         raise Unsupported("an inline string that is not one <t>")
     return _texts(padded, begin, end - begin)
-
-
-_CHUNK = 1 << 22
-
-
-def _positions(a: npt.NDArray[np.uint8], byte: int) -> npt.NDArray[np.int64]:
-    """Where a byte occurs: ``np.flatnonzero(a == byte)``, in chunks of 4 MiB, so that the
-    comparison needs no array as large as ``a`` (fresh memory is dear: a page fault per 4 KiB)."""
-    chunks = range(0, len(a), _CHUNK)
-    found = np.empty(_CHUNK, dtype=bool)
-    counts = [
-        int(
-            np.count_nonzero(np.equal(a[i : i + _CHUNK], byte, out=found[: len(a[i : i + _CHUNK])]))
-        )
-        for i in chunks
-    ]
-    out = np.empty(sum(counts), dtype=np.int64)
-    at = 0
-    for i, count in zip(chunks, counts, strict=True):
-        piece = a[i : i + _CHUNK]
-        np.equal(piece, byte, out=found[: len(piece)])
-        out[at : at + count] = np.flatnonzero(found[: len(piece)])
-        out[at : at + count] += i
-        at += count
-    return out
 
 
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -477,45 +454,39 @@ def _shared_values(
     padded: npt.NDArray[np.uint8],
     begin: npt.NDArray[np.int64],
     length: npt.NDArray[np.int64],
-    style: npt.NDArray[np.int64],
-    sheet: Sheet,
+    strings: npt.NDArray[np.object_],
 ) -> npt.NDArray[np.object_]:
     """Shared-string cells: the strings their ``<v>`` indexes name."""
     index = _decimal(_at(padded, begin, 8), length)
-    if (index >= len(sheet.strings)).any():
+    if (index >= len(strings)).any():
         raise Unsupported("a shared string that does not exist")
-    return sheet.strings[index]
+    return strings[index]
+
+
+def _plain(style: npt.NDArray[np.int64], plain: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Whether each cell style is a plain number format (style 0 is, without a styles part)."""
+    ok = np.zeros(len(style), dtype=bool)
+    known = style < len(plain)
+    ok[known] = plain[style[known]]
+    if not len(plain):
+        ok |= style == 0
+    return ok
 
 
 def _number_values(
     padded: npt.NDArray[np.uint8],
     begin: npt.NDArray[np.int64],
     length: npt.NDArray[np.int64],
-    style: npt.NDArray[np.int64],
-    sheet: Sheet,
+    plain: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.object_]:
-    """Number cells in a plain number format, as :mod:`features.tabular` writes calamine's."""
-    plain = sheet.plain_styles
-    ok = np.zeros(len(style), dtype=bool)
-    known = style < len(plain)
-    ok[known] = plain[style[known]]
-    if not len(plain):
-        ok |= style == 0
-    if not ok.all():
+    """Number cells, each in a plain number format (``plain``), written by :func:`float_text`."""
+    if not plain.all():
         raise Unsupported("a number in a date or custom format")
     texts = _gather(padded, begin, begin + length, np.arange(len(begin)), len(begin))
-    return _as_objects([_number_text(t) for t in texts])
-
-
-def _text_values(
-    padded: npt.NDArray[np.uint8],
-    begin: npt.NDArray[np.int64],
-    length: npt.NDArray[np.int64],
-    style: npt.NDArray[np.int64],
-    sheet: Sheet,
-) -> npt.NDArray[np.object_]:
-    """Text cells (a formula's result saved as text): their ``<v>``, stripped."""
-    return _texts(padded, begin, length)
+    try:
+        return _as_objects([float_text(float(t)) for t in texts])
+    except ValueError as exc:
+        raise Unsupported("a number that does not parse") from exc
 
 
 def _texts(
@@ -568,10 +539,9 @@ def _kinds(
     words = -(-max(int(lengths.max()), 1) // 8)
     window = _at(padded, starts, 8 * words)
     keys = window.view(np.uint64)  # a word per 8 bytes, the bytes past the length masked
-    for j in range(words):
+    for j in range(words):  # (numpy shifts a uint64 by 64 to 0: a word past the end goes)
         inside = np.clip(lengths - 8 * j, 0, 8).astype(np.uint64)
-        shifted = _ALL >> ((np.uint64(8) - inside) * np.uint64(8))
-        keys[:, j] &= np.where(inside == 0, np.uint64(0), shifted)
+        keys[:, j] &= _ALL >> ((np.uint64(8) - inside) * np.uint64(8))
     kind = np.empty(len(lengths), dtype=np.int64)
     style = np.empty(len(lengths), dtype=np.int64)
     left = np.ones(len(lengths), dtype=bool)
@@ -599,12 +569,10 @@ def _kind(text: bytes) -> tuple[int, int]:
     return kind, int(style)
 
 
-def _number_text(text: str) -> str:
-    """A number's text as :mod:`features.tabular` makes calamine's float of it."""
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise Unsupported("a number that does not parse") from exc
+def float_text(value: float) -> str:
+    """A number as text: whole numbers without a decimal point (13800138000, as officials
+    typed them), others as Python writes the float. The one writing of a spreadsheet number,
+    whichever reader read it."""
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)

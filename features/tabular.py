@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -26,9 +25,10 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from features.errors import TableError
-from features.sheetxml import Sheet, Unsupported, open_sheet, read_grid, row_cuts
+from features.sheetxml import Sheet, Unsupported, float_text, open_sheet, read_grid, row_cuts
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +103,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
+        return float_text(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date().isoformat()
@@ -216,7 +214,7 @@ def _header(cells: list[str]) -> list[str]:
     return cells
 
 
-def _grid_rows(grid: Any, width: int) -> list[list[str]]:
+def _grid_rows(grid: npt.NDArray[np.object_], width: int) -> list[list[str]]:
     """Rows of a grid of text (:func:`features.sheetxml.read_grid`) cut or padded to a width."""
     if grid.shape[1] < width:
         padding = np.full((grid.shape[0], width - grid.shape[1]), "", dtype=object)
@@ -225,15 +223,14 @@ def _grid_rows(grid: Any, width: int) -> list[list[str]]:
     return rows
 
 
-def _xlsx_table(data: bytes, first: int = 2) -> Table:
-    """The first sheet as a table; ``first`` > 2: a part whose header row sits just above row
-    ``first`` and whose rows above it are left out (:func:`_xlsx_parts`)."""
+def _xlsx_table(data: bytes) -> Table:
+    """The first sheet as a table, read by calamine."""
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=first > 2)
+        values = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for broken files
         raise TableError(f"无法读取 Excel 文件：{exc}") from exc
     if not values:
@@ -242,8 +239,7 @@ def _xlsx_table(data: bytes, first: int = 2) -> Table:
     while header and not header[-1]:
         header.pop()
     del values[0]
-    rows = _stripped(values)
-    return Table(header, _pad(_drop_blank(rows), len(header)), first)
+    return Table(header, _pad(_drop_blank(_stripped(values)), len(header)))
 
 
 def table_parts(data: bytes, filename: str, parts: int = 2) -> list[Callable[[], Table]]:
@@ -253,8 +249,8 @@ def table_parts(data: bytes, filename: str, parts: int = 2) -> list[Callable[[],
     rows are not data).
 
     A file is cut only where a cut is certain to fall between rows: a CSV without quotes and
-    with one kind of line end, an ``.xlsx`` with one sheet whose rows carry their numbers.
-    Any other file gives one reader, :func:`read_table` itself.
+    with one kind of line end, an ``.xlsx`` that :mod:`features.sheetxml` reads, with one sheet
+    whose rows carry their numbers. Any other file gives one reader, :func:`read_table` itself.
     """
     whole: list[Callable[[], Table]] = [partial(read_table, data, filename)]
     if parts < 2:
@@ -293,24 +289,19 @@ def _csv_parts(text: str, parts: int) -> list[Callable[[], Table]] | None:
     return readers
 
 
-_ROW_TAG = re.compile(rb'<row r="(\d+)"')
-_HEADER_CELL = re.compile(rb' r="([A-Z]*)1"')
-
-
 def _xlsx_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
-    """An ``.xlsx`` of one sheet cut between ``<row>`` elements.
+    """An ``.xlsx`` that :mod:`features.sheetxml` reads, cut between ``<row>`` elements.
 
-    The common sheet is unpacked once, here, with its shared strings (:mod:`features.sheetxml`),
-    and each part reads its own rows' cells; a part holding a cell that reader leaves to
-    calamine raises :class:`TableError` (read the file in one part). Any other sheet is cut
-    by :func:`_calamine_parts`.
+    The sheet is unpacked once, here, with its shared strings, and each part reads its own
+    rows' cells; a part holding a cell that reader leaves to calamine raises
+    :class:`TableError` (read the file in one part). None for any other workbook.
     """
     try:
         sheet = open_sheet(data)
         runs = row_cuts(sheet, parts)
         head = read_grid(sheet, 0, runs[0][0])
     except Unsupported:
-        return _calamine_parts(data, parts)
+        return None
     header = _header(head[0].tolist()) if len(head) else []
     return [partial(_sheet_part, sheet, header, *run) for run in runs]
 
@@ -322,68 +313,6 @@ def _sheet_part(sheet: Sheet, header: list[str], start: int, stop: int, first: i
     except Unsupported as exc:
         raise TableError("工作表含有需整体读取的单元格") from exc
     return Table(list(header), _grid_rows(grid, len(header)), first)
-
-
-def _calamine_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
-    """An ``.xlsx`` of one sheet cut between ``<row>`` elements into workbooks of its own.
-
-    Each part is a copy of the workbook (stored, not compressed: it is read once, at once)
-    whose sheet keeps the rows of that part; a later part's header row is renumbered to sit
-    just above its first row, so that the part reads as a table of its own. Each reader
-    unpacks the file itself (so that parts read side by side unpack it side by side); here
-    only the start of the sheet is looked at. A sheet whose rows lose their numbers after the
-    start makes a reader raise :class:`TableError` (read it in one part).
-    """
-    try:
-        book = zipfile.ZipFile(io.BytesIO(data))
-        sheets = [
-            n for n in book.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        ]
-        if len(sheets) != 1:
-            return None
-        with book.open(sheets[0]) as sheet:
-            start = sheet.read(1 << 16)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
-        return None
-    top = start.find(b"<row ", start.find(b"<sheetData>"))
-    if start.find(b"<sheetData>") < 0 or top < 0 or not start.startswith(b'<row r="1"', top):
-        return None
-    return [partial(_xlsx_part, data, sheets[0], k, parts) for k in range(parts)]
-
-
-def _xlsx_part(data: bytes, sheet: str, k: int, parts: int) -> Table:
-    """Part ``k`` of ``parts`` of the sheet, as a table with its rows' numbers."""
-    book = zipfile.ZipFile(io.BytesIO(data))
-    xml = book.read(sheet)
-    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
-    top = xml.find(b"<row ", start)
-    header_end = xml.find(b"</row>", top) + len(b"</row>")
-    cuts = [header_end]
-    for i in range(1, parts):
-        cut = xml.find(b"<row ", max(cuts[-1], header_end + (end - header_end) * i // parts))
-        if cut <= cuts[-1] or cut >= end:
-            raise TableError("工作表太小，无法分段读取")
-        cuts.append(cut)
-    cuts.append(end)
-    if k == 0:
-        pieces: tuple[bytes, ...] = (xml[: cuts[1]], xml[end:])
-        first = 2
-    else:
-        numbered = _ROW_TAG.match(xml, cuts[k])
-        if numbered is None:
-            raise TableError("工作表的行没有行号，无法分段读取")
-        first = int(numbered.group(1))
-        header = _HEADER_CELL.sub(
-            rb' r="\g<1>' + str(first - 1).encode() + b'"', xml[top:header_end]
-        )
-        pieces = (xml[:top], header, xml[cuts[k] : cuts[k + 1]], xml[end:])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
-        for name in book.namelist():
-            if name != sheet:
-                copy.writestr(name, book.read(name))
-        copy.writestr(sheet, b"".join(pieces))
-    return _xlsx_table(buffer.getvalue(), first)
 
 
 def read_table(data: bytes, filename: str) -> Table:

@@ -112,9 +112,9 @@ def test_rich_text_in_a_shared_string_reads_as_its_runs_joined() -> None:
     assert read_xlsx(data) == _xlsx_table(data)
 
 
-def _dated(book: xlsxwriter.Workbook, sheet: object) -> None:
+def _dated(book: xlsxwriter.Workbook, sheet: object, row: int = 1, column: int = 0) -> None:
     sheet.write_datetime(
-        1, 0, dt.datetime(2026, 11, 1), book.add_format({"num_format": "yyyy-mm-dd"})
+        row, column, dt.datetime(2026, 11, 1), book.add_format({"num_format": "yyyy-mm-dd"})
     )  # type: ignore[attr-defined]
 
 
@@ -195,15 +195,9 @@ def test_the_rows_cut_into_parts_read_as_the_whole_sheet() -> None:
 
 def test_a_part_holding_a_cell_left_to_calamine_refuses_to_be_read_in_parts() -> None:
     rows: list[list[Cell]] = [["姓名", "日期"]] + [[f"第{i}行", None] for i in range(2, 40)]
-    data = _written(rows, lambda book, sheet: _dated_at(book, sheet, 35))
+    data = _written(rows, lambda book, sheet: _dated(book, sheet, row=35, column=1))
     readers = table_parts(data, "名册.xlsx", 2)
     assert len(readers) == 2
     readers[0]()
-    with pytest.raises(Exception, match="整体读取"):
+    with pytest.raises(TableError, match="整体读取"):
         readers[1]()
-
-
-def _dated_at(book: xlsxwriter.Workbook, sheet: object, row: int) -> None:
-    sheet.write_datetime(
-        row, 1, dt.datetime(2026, 11, 1), book.add_format({"num_format": "yyyy-mm-dd"})
-    )  # type: ignore[attr-defined]
