@@ -63,7 +63,7 @@ from features.roster import (
     parse_part,
     parse_roster,
 )
-from features.tabular import RowError, Table, is_digits, read_table, table_parts
+from features.tabular import RowError, is_digits, read_table, table_parts
 from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
 from features.verification import REGISTERED_KINDS, StatusAssessor, verify
 from service.forked import Child, ChildError, can_fork
@@ -1043,8 +1043,9 @@ class _StagedImport:
     """One import's transaction, planned part by part as the parts come and written at once.
 
     The version is WATCHed first, so every look-up made for a part sees the roster the
-    transaction will change (or the EXEC fails with ``WatchError``). The new people's records
-    are packed as soon as their part is planned.
+    transaction will change (or the EXEC fails with ``WatchError``); that holds for look-ups
+    made on other connections after the WATCH too (a worker's, :func:`_plan_in_worker`). The
+    new people's records are packed as soon as their part is planned.
     """
 
     def __init__(
@@ -1076,37 +1077,65 @@ class _StagedImport:
 
     def add(self, prepared: PreparedRows) -> None:
         """Look up, plan and pack one part's rows."""
-        store, pipe = self.store, self.pipe
-        lids, digests = prepared.lids, prepared.digests
-        old_src = store._digests(pipe, lids)
-        changed = [i for i, d in enumerate(digests) if old_src[i] != d]
-        stale = [lids[i] for i in changed if old_src[i]]
-        old_records = {
-            lid: orjson.loads(raw)
-            for lid, raw in zip(
-                stale, store._hmget_joined(pipe, store.people_key, stale), strict=True
-            )
-            if raw
-        }
-        created = [i for i in changed if lids[i] not in old_records]
         plan = self.plan
-        plan.create(prepared.take(created), _event_prefix(), self.day, self.tier_of, self.head)
+        counts = _plan_rows(
+            self.store, self.pipe, prepared, plan, self.day, self.limits, self.tier_of, self.head
+        )
         self.packed.extend(map(_resp, plan.new_people_commands()))
-        for i in changed:
-            old = old_records.get(lids[i])
-            if old is not None:
-                values = prepared.values_at(i)
-                plan.update(old, values, digests[i], self.day, self.limits, self.tier_of, self.head)
-        self.created += len(created)
-        self.updated += len(changed) - len(created)
-        self.unchanged += len(lids) - len(changed)
+        self.created += counts[0]
+        self.updated += counts[1]
+        self.unchanged += counts[2]
 
-    def commit(self) -> ImportSummary:
-        """Write everything planned in one MULTI/EXEC (nothing when nothing changed)."""
-        if self.created or self.updated:
-            commands = [*self.plan.commands(), ["INCR", self.store.version_key]]
-            _transaction(self.pipe.connection, commands, self.packed)
-        return ImportSummary(self.created, self.updated, self.unchanged, 0)
+    def commit(self, worker: _PlannedPart | None = None) -> ImportSummary:
+        """Write everything planned, and the writes a ``worker`` planned and packed, in one
+        MULTI/EXEC (nothing when nothing changed)."""
+        created, updated, unchanged = self.created, self.updated, self.unchanged
+        if worker is not None:
+            created += worker.created
+            updated += worker.updated
+            unchanged += worker.unchanged
+        if created or updated:
+            packed = [*self.packed, *map(_resp, self.plan.commands())]
+            queued = len(packed)
+            if worker is not None and worker.queued:
+                packed.append(worker.commands)
+                queued += worker.queued
+            incr = ["INCR", self.store.version_key]
+            _transaction(self.pipe.connection, [incr], packed, queued=queued)
+        return ImportSummary(created, updated, unchanged, 0)
+
+
+def _plan_rows(
+    store: RosterStore,
+    client: Any,
+    prepared: PreparedRows,
+    plan: _WritePlan,
+    day: dt.date,
+    limits: AgeLimits,
+    tier_of: TierAssessor,
+    head: str,
+) -> tuple[int, int, int]:
+    """Look up rows' digests and old records through ``client`` and plan their writes;
+    the people (created, updated, unchanged)."""
+    lids, digests = prepared.lids, prepared.digests
+    old_src = store._digests(client, lids)
+    changed = [i for i, d in enumerate(digests) if old_src[i] != d]
+    stale = [lids[i] for i in changed if old_src[i]]
+    old_records = {
+        lid: orjson.loads(raw)
+        for lid, raw in zip(
+            stale, store._hmget_joined(client, store.people_key, stale), strict=True
+        )
+        if raw
+    }
+    created = [i for i in changed if lids[i] not in old_records]
+    plan.create(prepared.take(created), _event_prefix(), day, tier_of, head)
+    for i in changed:
+        old = old_records.get(lids[i])
+        if old is not None:
+            values = prepared.values_at(i)
+            plan.update(old, values, digests[i], day, limits, tier_of, head)
+    return len(created), len(changed) - len(created), len(lids) - len(changed)
 
 
 class _WritePlan:
@@ -1274,17 +1303,27 @@ def _resp(args: Sequence[Any]) -> bytes:
 _MULTI, _EXEC = _resp(["MULTI"]), _resp(["EXEC"])
 
 
-def _transaction(connection: Any, commands: list[list[Any]], packed: Sequence[bytes] = ()) -> None:
+def _transaction(
+    connection: Any,
+    commands: list[list[Any]],
+    packed: Sequence[bytes] = (),
+    *,
+    queued: int | None = None,
+) -> None:
     """MULTI, the commands (those already ``packed`` first) and EXEC, sent at once on a
     connection that WATCHes the version.
 
     The same transaction a pipeline would send, packed here: redis-py looks at every argument
     in Python before packing, which for 100,000 people costs more than the packing itself.
-    Raises ``redis.WatchError`` when a watched key changed, and the first error a command met.
+    ``queued`` is how many commands ``packed`` holds (one per item unless said: an item may
+    hold many, back to back). Raises ``redis.WatchError`` when a watched key changed, and the
+    first error a command met.
     """
     connection.send_packed_command([_MULTI, *packed, *map(_resp, commands), _EXEC])
+    if queued is None:
+        queued = len(packed)
     first: Exception | None = None
-    for _ in range(len(packed) + len(commands) + 1):  # +OK for MULTI, +QUEUED for each
+    for _ in range(queued + len(commands) + 1):  # +OK for MULTI, +QUEUED for each
         try:
             connection.read_response()
         except redis.ResponseError as exc:
@@ -1367,11 +1406,12 @@ def import_roster_file(
 # 1.51 s, on a quiet machine), so it is cut from about 40,000.
 _PARALLEL_BYTES = 1 << 20
 _PARALLEL_XLSX = 4 << 20
+_Reader = Callable[[], Any]  # a part's table, in whichever form table_parts reads it
 
 
 def _import_in_parts(
     store: RosterStore,
-    readers: Sequence[Callable[[], Table]],
+    readers: Sequence[_Reader],
     as_of: dt.date,
     limits: AgeLimits,
     rules: TierRules,
@@ -1380,65 +1420,124 @@ def _import_in_parts(
     head: str,
 ) -> ImportOutcome | None:
     """:func:`import_roster_file` of a file read in two parts, the second in a forked worker;
-    None when a part could not be read after all or the worker failed (nothing is written).
+    None when the file is to be read in one part after all (nothing is written): a part could
+    not be read, the worker failed, one person is on a row of each part and the later one must
+    be left out, or the roster changed during the import.
 
-    Each part is read, checked and prepared on its own (JSON, digests, statuses, tiers, the
-    records of new people, with the history ``head``); :func:`features.roster.merge_parts`
-    joins the checks. While the worker finishes, the first part's rows are already looked up
-    and planned in the transaction (:class:`_StagedImport`), which is written only once the
-    whole file is known to be acceptable.
+    The version is WATCHed before the fork. Each process then reads, checks and prepares its
+    part (JSON, digests, statuses, tiers, the records of new people, with the history
+    ``head``), looks its people up and plans their writes (:func:`_plan_rows`); the worker
+    packs its writes and sends back only its part's check, its counts and statuses and the
+    packed commands (:func:`_plan_in_worker`). :func:`features.roster.merge_parts` joins the
+    checks, and when the whole file is acceptable both parts' writes go in one MULTI/EXEC on
+    the watching connection.
     """
-    secret = store.secret
-
-    def work(read: Callable[[], Table], event_prefix: str) -> tuple[RosterPart, PreparedRows]:
-        part = parse_part(read(), secret=secret, as_of=as_of, gazetteer=gazetteer)
-        rows = PreparedRows.of(part.values, day=as_of, limits=limits, rules=rules, keep_rows=False)
-        return part.without_values(), rows.with_records(as_of, head, event_prefix)
-
-    child = Child(partial(work, readers[1], _event_prefix()))
     client = _patient(store.redis)
-    staged: _StagedImport | None = None
+    staged = _StagedImport(store, client, as_of, limits, rules, head)  # WATCH, before the fork
+    child: Child[_PlannedPart] | None = None
     try:
-        mine = work(readers[0], _event_prefix())
-        if keep_valid or not (mine[0].errors or mine[0].header_errors):
-            staged = _StagedImport(store, client, as_of, limits, rules, head)
-            staged.add(mine[1])
+        child = Child(
+            partial(
+                _plan_in_worker,
+                store,
+                client,
+                readers[1],
+                as_of,
+                limits,
+                rules,
+                gazetteer,
+                keep_valid,
+                head,
+            )
+        )
+        part, rows = _read_part(store, readers[0], as_of, limits, rules, gazetteer, head)
+        if keep_valid or not (part.errors or part.header_errors):
+            staged.add(rows)
         theirs = child.result()
-        parsed = merge_parts([mine[0], theirs[0]])
+        parsed = merge_parts([part, theirs.part])
         rejected = parsed.rejected_rows
         if (parsed.errors and not keep_valid) or not parsed.rows:
             return ImportOutcome(False, ImportSummary(rejected=rejected), parsed.errors, {}, 2)
-        rest = theirs[1]
-        if len(parsed.rows) != len(mine[1].lids) + len(rest.lids):  # one person in both parts
-            valid = set(parsed.rows)
-            rest = rest.take([i for i, r in enumerate(theirs[0].rows) if r in valid])
-        try:
-            if staged is None:
-                raise redis.WatchError("the first part was not planned")
-            staged.add(rest)
-            summary = staged.commit()
-        except redis.WatchError:  # the roster changed meanwhile: look up and plan again
-            summary = store.import_prepared(
-                PreparedRows.joined([mine[1], rest]),
-                day=as_of,
-                limits=limits,
-                rules=rules,
-                head=head,
-            )
-    except (ChildError, TableError):
+        if not theirs.planned or len(parsed.rows) != len(part.rows) + len(theirs.part.rows):
+            return None  # a person on two rows, the later one left out: planned as it came
+        summary = staged.commit(theirs)
+    except (ChildError, TableError, redis.WatchError):
         return None
     finally:
-        if staged is not None:
-            staged.close()
+        staged.close()
         client.connection_pool.disconnect()
-        child.cancel()
+        if child is not None:
+            child.cancel()
     return ImportOutcome(
         True,
         ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
         parsed.errors,
-        flagged_of([*mine[1].assessed, *rest.assessed]),
+        flagged_of([*rows.assessed, *theirs.assessed]),
         2,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _PlannedPart:
+    """What a worker sends back of its part: the check (without the values), each valid
+    row's (status, no-push reason), and unless the part was refused (``planned`` False) the
+    people it creates, updates and leaves alone and its writes, ``queued`` commands packed
+    back to back in ``commands``."""
+
+    part: RosterPart
+    assessed: list[tuple[str, str | None]]
+    planned: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    commands: bytes = b""
+    queued: int = 0
+
+
+def _read_part(
+    store: RosterStore,
+    read: _Reader,
+    as_of: dt.date,
+    limits: AgeLimits,
+    rules: TierRules,
+    gazetteer: Gazetteer,
+    head: str,
+) -> tuple[RosterPart, PreparedRows]:
+    """One part read, checked and prepared with its tiers and the records of new people."""
+    part = parse_part(read(), secret=store.secret, as_of=as_of, gazetteer=gazetteer)
+    rows = PreparedRows.of(part.values, day=as_of, limits=limits, rules=rules, keep_rows=False)
+    return part.without_values(), rows.with_records(as_of, head, _event_prefix())
+
+
+def _plan_in_worker(
+    store: RosterStore,
+    client: redis.Redis,
+    read: _Reader,
+    as_of: dt.date,
+    limits: AgeLimits,
+    rules: TierRules,
+    gazetteer: Gazetteer,
+    keep_valid: bool,
+    head: str,
+) -> _PlannedPart:
+    """The worker's part read, looked up, planned and packed (run in the forked child).
+
+    ``client`` is the parent's: its connection pool sees that the process is another one
+    (redis-py compares the pid) and opens a connection of its own, so the parent's watching
+    connection is neither used nor closed here.
+    """
+    part, rows = _read_part(store, read, as_of, limits, rules, gazetteer, head)
+    if not keep_valid and (part.errors or part.header_errors):
+        return _PlannedPart(part, rows.assessed)  # the file is refused: nothing to plan
+    plan = _WritePlan(store)
+    try:
+        counts = _plan_rows(
+            store, client, rows, plan, as_of, limits, TierAssessor(as_of, rules), head
+        )
+    finally:
+        client.connection_pool.disconnect()  # the worker's own connection only
+    packed = [_resp(c) for c in plan.commands()]
+    return _PlannedPart(part, rows.assessed, True, *counts, b"".join(packed), len(packed))
 
 
 def flagged_of(assessed: Sequence[tuple[str, str | None]]) -> dict[str, int]:

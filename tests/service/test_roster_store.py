@@ -20,6 +20,7 @@ from service.forked import Child, can_fork
 from service.roster_store import (
     RosterError,
     RosterStore,
+    _patient,
     _transaction,
     import_roster_file,
     profile_json,
@@ -444,6 +445,40 @@ def _stored(roster: RosterStore) -> list[tuple[str, Any]]:
     return sorted(out)
 
 
+def _everything(roster: RosterStore) -> dict[str, Any]:
+    """What imports leave in Redis, without event ids and times: records, each person's
+    history, the index sets and the version."""
+    r = roster.redis
+    people = [key for key, _ in _stored(roster)]
+    histories = {
+        person: [{k: v for k, v in e.items() if k != "at"} for e in roster.history(person)]
+        for person in people
+    }
+    indexes = {
+        key.decode(): sorted(r.smembers(key))  # type: ignore[union-attr]
+        for key in r.keys(f"{roster.prefix}:roster:idx:*")
+    }
+    return {
+        "records": _stored(roster),
+        "histories": histories,
+        "indexes": indexes,
+        "version": roster.version(),
+    }
+
+
+def _each_way(roster: RosterStore, steps: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """The same ``steps`` (each given ``parallel``, giving an outcome) on an empty roster, in one
+    part and then in parts: the last outcome and what Redis holds, for each way."""
+    done = []
+    for parallel in (False, True):
+        roster.redis.flushdb()
+        outcome = None
+        for step in steps:
+            outcome = step(parallel)
+        done.append((outcome, _everything(roster)))
+    return done
+
+
 @pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_file_read_in_two_processes_imports_exactly_as_in_one(
@@ -451,20 +486,107 @@ def test_a_file_read_in_two_processes_imports_exactly_as_in_one(
 ) -> None:
     people = _many(60)
     people[7]["健康状况"] = "不详"  # an error in the first part
-    people[50]["公民身份号码"] = people[10]["公民身份号码"]  # the same person in both parts
+    people[52]["户籍性质"] = "城镇"  # and one in the second
     path = tmp_path / f"名册.{fmt}"
     (write_csv if fmt == "csv" else write_xlsx)(path, people)
-    outcomes, stored = [], []
-    for parallel in (False, True):
-        roster.redis.flushdb()
-        outcomes.append(load(roster, path, keep_valid=True, parallel=parallel))
-        stored.append(_stored(roster))
-    assert [o.parts for o in outcomes] == [1, 2]
-    assert outcomes[0] == outcomes[1]
-    assert outcomes[0].summary.created == 58
-    assert [e.row for e in outcomes[0].errors] == [9, 52]
-    assert stored[0] == stored[1]
-    assert len(roster.search(q="李1", limit=100)) == 11  # 李1, 李10 … 李19; 李50 is 李10 twice
+    (one, in_one), (parts, in_parts) = _each_way(
+        roster, [lambda parallel: load(roster, path, keep_valid=True, parallel=parallel)]
+    )
+    assert (one.parts, parts.parts) == (1, 2)
+    assert one == parts
+    assert one.summary.created == 58
+    assert [e.row for e in one.errors] == [9, 54]
+    assert in_one == in_parts
+    assert len(roster.search(q="李1", limit=100)) == 11  # 李1, 李10 … 李19
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_reimport_in_two_processes_updates_people_of_both_parts_exactly_as_in_one(
+    fmt: str, roster: RosterStore, tmp_path: Path
+) -> None:
+    write = write_csv if fmt == "csv" else write_xlsx
+    people = _many(60)
+    first, second = write(tmp_path / f"a.{fmt}", people), tmp_path / f"b.{fmt}"
+    changed = [dict(p) for p in _many(64)]  # four new people at the end
+    changed[3]["技能特长"] = "叉车"  # first part
+    changed[40]["文化程度"] = "大专"  # second part
+    changed[45].update({"区": "大兴区", "乡镇(街道)": "黄村镇", "村(社区)": "第9村"})  # moves
+    changed[50]["姓名"] = "王五十"  # renamed: leaves the surname set of 李
+    changed[55]["健康状况"] = "不详"  # a bad row, left out with keep_valid
+    hired = lid(people[42]["公民身份号码"])
+
+    def counselor_acts(parallel: bool) -> None:
+        roster.record_status_change(
+            hired, status="已就业", reason="本地企业录用", actor="乡镇", day=AS_OF
+        )
+
+    changed[42]["技能特长"] = "厨师"  # the file changes the hired person too
+    write(second, changed)
+    steps = [
+        lambda parallel: load(roster, first, parallel=parallel),
+        counselor_acts,
+        lambda parallel: load(roster, second, keep_valid=True, parallel=parallel),
+    ]
+    (one, in_one), (parts, in_parts) = _each_way(roster, steps)
+    assert (one.parts, parts.parts) == (1, 2)
+    assert one == parts
+    assert (one.summary.created, one.summary.updated, one.summary.unchanged) == (4, 5, 54)
+    assert [e.row for e in one.errors] == [57]
+    assert in_one == in_parts
+    person = roster.get(hired)
+    assert person is not None
+    assert person.laborer.employment == "已就业"  # what the action recorded stays
+    assert person.laborer.skills == ("厨师",)
+    assert [e["action"] for e in roster.history(hired)] == ["import", "status", "reimport"]
+    assert [p.laborer.name for p in roster.search(q="王五")] == ["王五十"]
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+@pytest.mark.parametrize("keep_valid", [False, True])
+def test_the_same_person_in_both_parts_is_an_error_on_the_later_row_as_in_one_part(
+    keep_valid: bool, roster: RosterStore, tmp_path: Path
+) -> None:
+    people = _many(60)
+    people[50]["公民身份号码"] = people[10]["公民身份号码"]
+    path = write_csv(tmp_path / "名册.csv", people)
+    (one, in_one), (parts, in_parts) = _each_way(
+        roster, [lambda parallel: load(roster, path, keep_valid=keep_valid, parallel=parallel)]
+    )
+    assert one == parts
+    assert [e.row for e in one.errors] == [52]
+    assert in_one == in_parts
+    if keep_valid:  # the later row must leave the worker's writes: the file is read again
+        assert parts.parts == 1
+        assert one.summary.created == 59
+        assert roster.get(lid(people[10]["公民身份号码"])).laborer.name == "李10"  # type: ignore[union-attr]
+    else:  # refused: nothing to write, the parts' check is the answer
+        assert parts.parts == 2
+        assert not one.written
+        assert in_one["records"] == []
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+def test_a_worker_looks_up_through_a_connection_of_its_own_under_the_parents_watch(
+    roster: RosterStore,
+) -> None:
+    client = _patient(roster.redis)
+    try:
+        with client.pipeline() as pipe:
+            pipe.watch("t:version")
+            parent_id = pipe.client_id()
+            # The child is given the same client: its pool sees another pid and connects anew.
+            child_id = Child(lambda: (client.client_id(), client.incr("t:version"))[0]).result()
+            assert child_id != parent_id
+            pipe.multi()
+            pipe.set("t:written", "1")
+            with pytest.raises(redis.WatchError):  # the child's write is another client's
+                pipe.execute()
+            pipe.watch("t:version")  # the parent's connection is still open and in step
+            assert pipe.client_id() == parent_id
+    finally:
+        client.connection_pool.disconnect()
+    assert roster.redis.get("t:written") is None
 
 
 @pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
@@ -511,24 +633,25 @@ def test_an_error_in_the_second_part_writes_nothing_of_the_first(
 
 
 @pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+@pytest.mark.parametrize("part", ["first", "second"])
 def test_a_change_to_the_roster_while_the_parts_are_read_is_kept_and_the_import_redone(
-    roster: RosterStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    part: str, roster: RosterStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = three_people()
     load(roster, write_csv(tmp_path / "a.csv", first))
     first[0]["技能特长"] = "叉车"  # the file changes 张建国, planned on his record as it was
-    people = first + _many(40)
+    people = first + _many(40) if part == "first" else _many(40) + first
     taken = Child.result
 
     def result_after_a_counselor_acts(child: Child[Any]) -> Any:
-        roster.record_status_change(  # on another connection, after the first part was planned
+        roster.record_status_change(  # on another connection, after the fork and the WATCH
             lid(ZHANG), status="已就业", reason="本地企业录用", actor="counselor", day=AS_OF
         )
         return taken(child)
 
     monkeypatch.setattr(Child, "result", result_after_a_counselor_acts)
     outcome = load(roster, write_csv(tmp_path / "b.csv", people), parallel=True)
-    assert outcome.parts == 2
+    assert outcome.parts == 1  # the EXEC of the parts failed: the file was read again
     assert (outcome.summary.created, outcome.summary.updated, outcome.summary.unchanged) == (
         40,
         1,
@@ -538,7 +661,9 @@ def test_a_change_to_the_roster_while_the_parts_are_read_is_kept_and_the_import_
     assert zhang is not None
     assert zhang.laborer.skills == ("叉车",)
     assert zhang.laborer.employment == "已就业"  # planned again on the record the action left
+    assert [e["action"] for e in roster.history(lid(ZHANG))] == ["import", "status", "reimport"]
     assert roster.redis.hlen(roster.people_key) == 43
+    assert roster.version() == 3  # the first import, the action, the import redone: no more
 
 
 @pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
