@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from itertools import chain
+from pickle import PickleBuffer
 from typing import Any
 
 import hiredis
@@ -1044,8 +1045,8 @@ class _StagedImport:
 
     The version is WATCHed first, so every look-up made for a part sees the roster the
     transaction will change (or the EXEC fails with ``WatchError``); that holds for look-ups
-    made on other connections after the WATCH too (a worker's, :func:`_plan_in_worker`). The
-    new people's records are packed as soon as their part is planned.
+    made on other connections after the WATCH too (a worker's, :func:`_plan_in_worker`). A
+    part's writes are packed as soon as it is planned.
     """
 
     def __init__(
@@ -1060,7 +1061,6 @@ class _StagedImport:
         self.store, self.day, self.limits, self.head = store, day, limits, head
         self.pipe = client.pipeline()
         self.pipe.watch(store.version_key)  # type: ignore[no-untyped-call]
-        self.plan = _WritePlan(store)
         self.tier_of = TierAssessor(day, rules)
         self.packed: list[bytes] = []
         self.created = self.updated = self.unchanged = 0
@@ -1077,11 +1077,11 @@ class _StagedImport:
 
     def add(self, prepared: PreparedRows) -> None:
         """Look up, plan and pack one part's rows."""
-        plan = self.plan
+        plan = _WritePlan(self.store)
         counts = _plan_rows(
             self.store, self.pipe, prepared, plan, self.day, self.limits, self.tier_of, self.head
         )
-        self.packed.extend(map(_resp, plan.new_people_commands()))
+        self.packed.extend(map(_resp, plan.commands()))
         self.created += counts[0]
         self.updated += counts[1]
         self.unchanged += counts[2]
@@ -1090,18 +1090,14 @@ class _StagedImport:
         """Write everything planned, and the writes a ``worker`` planned and packed, in one
         MULTI/EXEC (nothing when nothing changed)."""
         created, updated, unchanged = self.created, self.updated, self.unchanged
+        packed: list[bytes | memoryview] = list(self.packed)
         if worker is not None:
             created += worker.created
             updated += worker.updated
             unchanged += worker.unchanged
+            packed.extend(worker.commands)
         if created or updated:
-            packed = [*self.packed, *map(_resp, self.plan.commands())]
-            queued = len(packed)
-            if worker is not None and worker.queued:
-                packed.append(worker.commands)
-                queued += worker.queued
-            incr = ["INCR", self.store.version_key]
-            _transaction(self.pipe.connection, [incr], packed, queued=queued)
+            _transaction(self.pipe.connection, [["INCR", self.store.version_key]], packed)
         return ImportSummary(created, updated, unchanged, 0)
 
 
@@ -1260,17 +1256,12 @@ class _WritePlan:
         )
         self.add_person(laborer.laborer_id, _dumps(rec), history, rec, old)
 
-    def new_people_commands(self) -> Iterator[list[Any]]:
-        """The HSETs of the new people planned so far, which leave the plan."""
-        new, step = self.new_people, 2 * _CHUNK
-        self.new_people = []
-        for i in range(0, len(new), step):
-            yield ["HSET", self.store.people_key, *new[i : i + step]]
-
     def commands(self) -> Iterator[list[Any]]:
         """The writes, command by command (name and arguments), chunk by chunk."""
         prefix = f"{self.store.prefix}:roster:"
-        yield from self.new_people_commands()
+        new, step = self.new_people, 2 * _CHUNK
+        for i in range(0, len(new), step):
+            yield ["HSET", self.store.people_key, *new[i : i + step]]
         if self.events:
             yield ["HSET", self.store.events_key, *chain.from_iterable(self.events.items())]
         sep = _SEP.encode()
@@ -1304,26 +1295,18 @@ _MULTI, _EXEC = _resp(["MULTI"]), _resp(["EXEC"])
 
 
 def _transaction(
-    connection: Any,
-    commands: list[list[Any]],
-    packed: Sequence[bytes] = (),
-    *,
-    queued: int | None = None,
+    connection: Any, commands: list[list[Any]], packed: Sequence[bytes | memoryview] = ()
 ) -> None:
-    """MULTI, the commands (those already ``packed`` first) and EXEC, sent at once on a
-    connection that WATCHes the version.
+    """MULTI, the commands (those already ``packed`` first, one command an item) and EXEC,
+    sent at once on a connection that WATCHes the version.
 
     The same transaction a pipeline would send, packed here: redis-py looks at every argument
     in Python before packing, which for 100,000 people costs more than the packing itself.
-    ``queued`` is how many commands ``packed`` holds (one per item unless said: an item may
-    hold many, back to back). Raises ``redis.WatchError`` when a watched key changed, and the
-    first error a command met.
+    Raises ``redis.WatchError`` when a watched key changed, and the first error a command met.
     """
     connection.send_packed_command([_MULTI, *packed, *map(_resp, commands), _EXEC])
-    if queued is None:
-        queued = len(packed)
     first: Exception | None = None
-    for _ in range(queued + len(commands) + 1):  # +OK for MULTI, +QUEUED for each
+    for _ in range(len(packed) + len(commands) + 1):  # +OK for MULTI, +QUEUED for each
         try:
             connection.read_response()
         except redis.ResponseError as exc:
@@ -1481,8 +1464,9 @@ def _import_in_parts(
 class _PlannedPart:
     """What a worker sends back of its part: the check (without the values), each valid
     row's (status, no-push reason), and unless the part was refused (``planned`` False) the
-    people it creates, updates and leaves alone and its writes, ``queued`` commands packed
-    back to back in ``commands``."""
+    people it creates, updates and leaves alone and its writes, each command packed (RESP) in
+    a :class:`pickle.PickleBuffer`, which travels beside the pickle and arrives as a read-only
+    memoryview (:mod:`service.forked`)."""
 
     part: RosterPart
     assessed: list[tuple[str, str | None]]
@@ -1490,8 +1474,7 @@ class _PlannedPart:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    commands: bytes = b""
-    queued: int = 0
+    commands: Sequence[Any] = ()
 
 
 def _read_part(
@@ -1536,8 +1519,8 @@ def _plan_in_worker(
         )
     finally:
         client.connection_pool.disconnect()  # the worker's own connection only
-    packed = [_resp(c) for c in plan.commands()]
-    return _PlannedPart(part, rows.assessed, True, *counts, b"".join(packed), len(packed))
+    packed = [PickleBuffer(_resp(c)) for c in plan.commands()]
+    return _PlannedPart(part, rows.assessed, True, *counts, packed)
 
 
 def flagged_of(assessed: Sequence[tuple[str, str | None]]) -> dict[str, int]:
