@@ -15,13 +15,14 @@ import datetime as dt
 import hashlib
 import operator
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from itertools import repeat
 
 import numpy as np
+import orjson
 
+from features.columnar import Coded, positions, spread
 from features.eligibility import AgeLimits
 from features.errors import UnknownPlaceError
 from features.gazetteer import Gazetteer, Township
@@ -32,7 +33,7 @@ from features.idcard import (
     parse_id_number,
 )
 from features.laborer import EDUCATION_LEVELS, EXCLUSIONS, HEALTH_STATES, Laborer
-from features.tabular import Column, RowError, Table, is_digits, map_headers
+from features.tabular import Column, ColumnTable, RowError, Table, columnar, is_digits, map_headers
 
 ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("姓名", "name", True, rule="必填"),
@@ -148,6 +149,35 @@ def split_items(text: str) -> tuple[str, ...]:
     return tuple(filter(None, _SPLIT.split(text)))
 
 
+def row_texts(rows: Sequence[Sequence[object]]) -> list[bytes]:
+    """Each row's JSON, as ``orjson.dumps`` writes it, from one ``dumps`` of all the rows.
+
+    A ``dumps`` per row asks the allocator for a buffer of a page or more and gives most of it
+    back: on a machine where a page first touched is dear, that cost more than the writing
+    (46,000 page faults for 50,000 rows). The rows of a roster start with a string (the
+    laborer id) and end with a boolean (``difficulty``), so every boundary between two rows
+    reads ``e],["``; when the whole text holds that only as often as there are boundaries,
+    the cuts are exactly those. Other rows are written one by one.
+    """
+    dumps = orjson.dumps
+    if not rows or not all(type(row[0]) is str and type(row[-1]) is bool for row in rows):
+        return [dumps(row) for row in rows]
+    whole = dumps(rows)
+    if whole.count(_BETWEEN) != len(rows) - 1:
+        return [dumps(row) for row in rows]
+    texts: list[bytes] = []
+    append, find, start = texts.append, whole.find, 1
+    for _ in range(len(rows) - 1):
+        end = find(_BETWEEN, start) + 2
+        append(whole[start:end])
+        start = end + 1
+    append(whole[start:-1])
+    return texts
+
+
+_BETWEEN = b'e],["'
+
+
 def _masked(key: str, value: str) -> str:
     if key == "id_number":
         return mask_id_number(value) if len(value) > 10 else "*" * len(value)
@@ -203,10 +233,6 @@ class _Errors:
         self.found.append((row, seq, error))
         self.bad_rows.add(position)
 
-    def at(self, column: Sequence[str], bad: Collection[str]) -> list[int]:
-        """The positions whose cell is one of the bad values."""
-        return [i for i, v in enumerate(column) if v in bad]
-
     def ordered(self) -> list[RowError]:
         self.found.sort(key=operator.itemgetter(0, 1))
         return [e for _, _, e in self.found]
@@ -218,7 +244,7 @@ _SEQ = {k: i for i, k in enumerate(_KEYS)}
 
 
 def _choice_column(
-    column: Sequence[str],
+    column: Coded,
     key: str,
     mapping: Mapping[str, object],
     default: object,
@@ -228,45 +254,44 @@ def _choice_column(
     """A column of choices mapped through ``mapping``; blanks take ``default`` unless required."""
     required = COLUMN_BY_KEY[key].required
     lut: dict[str, object] = {**mapping, "": _MISSING if required else default}
-    out = list(map(lut.get, column, repeat(_MISSING, len(column))))
-    if _MISSING not in out:  # one pass in the common case: every cell a known choice
-        return out
-    bad: dict[str, str] = {}
-    for text in set(column):
-        if text not in lut or lut[text] is _MISSING:
-            if text:
-                bad[text] = message or f"应填写{_choices(mapping)}之一"
-            else:
-                header = COLUMN_BY_KEY[key].header
-                bad[text] = f"“{header}”为必填项，应填写{_choices(mapping)}之一"
-    for i in errors.at(column, bad):
-        errors.add(i, _SEQ[key], key, column[i], bad[column[i]])
-        out[i] = default
-    return out
+    mapped = [lut.get(text, _MISSING) for text in column.values]
+    if _MISSING in mapped:
+        bad: dict[str, str] = {}
+        for i, text in enumerate(column.values):
+            if mapped[i] is _MISSING:
+                mapped[i] = default
+                if text:
+                    bad[text] = message or f"应填写{_choices(mapping)}之一"
+                else:
+                    header = COLUMN_BY_KEY[key].header
+                    bad[text] = f"“{header}”为必填项，应填写{_choices(mapping)}之一"
+        for i in column.positions(bad):
+            text = column.text(i)
+            errors.add(i, _SEQ[key], key, text, bad[text])
+    return column.spread(mapped)
 
 
 def _int_column(
-    column: Sequence[str], key: str, minimum: int, message: str, errors: _Errors
+    column: Coded, key: str, minimum: int, message: str, errors: _Errors
 ) -> list[int | None]:
     """A column of whole numbers (blank: None); values below ``minimum`` are errors."""
-    lut: dict[str, int | None] = {"": None}
+    numbers: list[int | None] = []
     bad: set[str] = set()
-    for text in set(column):
-        if text:
-            if is_digits(text) and int(text) >= minimum:
-                lut[text] = int(text)
-            else:
-                lut[text] = None
+    for text in column.values:
+        if text and is_digits(text) and int(text) >= minimum:
+            numbers.append(int(text))
+        else:
+            numbers.append(None)
+            if text:
                 bad.add(text)
     if bad:
-        for i in errors.at(column, bad):
-            errors.add(i, _SEQ[key], key, column[i], message)
-    return list(map(lut.__getitem__, column))
+        for i in column.positions(bad):
+            errors.add(i, _SEQ[key], key, column.text(i), message)
+    return column.spread(numbers)
 
 
-def _items_column(column: Sequence[str]) -> list[tuple[str, ...]]:
-    lut = {text: split_items(text) for text in set(column)}
-    return list(map(lut.__getitem__, column))
+def _items_column(column: Coded) -> list[tuple[str, ...]]:
+    return column.spread([split_items(text) for text in column.values])
 
 
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
@@ -276,28 +301,31 @@ _ID_CHECK_CODES = np.array([ord(c) for c in _ID_CHECK], dtype=np.uint32)
 
 
 def _id_column(
-    column: Sequence[str],
+    column: Coded,
     secret: str,
     as_of: dt.date,
     errors: _Errors,
 ) -> tuple[list[str], list[dt.date], list[str], list[str]]:
-    """Numbers, birth dates, sexes and laborer ids; every ID error reported.
+    """Numbers, birth dates, sexes and laborer ids, row by row; every ID error reported.
 
-    Well-formed numbers (18 ASCII characters, the last a digit or X) are checked all at once
-    with numpy: check digit, birth date, sex. The others go one by one through
-    :func:`features.idcard.parse_id_number`, which folds full-width digits and gives the
-    precise message.
+    Each distinct number is checked once. Well-formed numbers (18 ASCII characters, the last a
+    digit or X) are checked all at once with numpy: check digit, birth date, sex. The others go
+    one by one through :func:`features.idcard.parse_id_number`, which folds full-width digits
+    and gives the precise message.
     """
-    n = len(column)
+    texts = column.values
+    n = len(texts)
     numbers = [""] * n
     births: list[dt.date] = [as_of] * n
     sexes = [""] * n
     lids = [""] * n
-    seq = _SEQ["id_number"]
-    fast = [i for i, raw in enumerate(column) if len(raw) == 18 and raw.isascii()]
+    problems: dict[int, str] = {}  # a text's position → its error
+    late: list[int] = []  # born after the day of the check
+    fast = [i for i, raw in enumerate(texts) if len(raw) == 18 and raw.isascii()]
     slow = set(range(n)).difference(fast)
+    keyed = _keyed_hash(secret)
     if fast:
-        codes = np.array([column[i] for i in fast], dtype="<U18").view(np.uint32).reshape(-1, 18)
+        codes = np.array([texts[i] for i in fast], dtype="<U18").view(np.uint32).reshape(-1, 18)
         digits = codes.astype(np.int64) - 48
         shaped = ((digits[:, :17] >= 0) & (digits[:, :17] <= 9)).all(axis=1) & (
             ((digits[:, 17] >= 0) & (digits[:, 17] <= 9)) | (codes[:, 17] == ord("X"))
@@ -319,25 +347,15 @@ def _id_column(
         for j in np.flatnonzero(~shaped).tolist():
             slow.add(fast[j])
         for j in np.flatnonzero(shaped & ~checked).tolist():
-            i = fast[j]
             expected = _ID_CHECK[total[j]]
-            errors.add(
-                i,
-                seq,
-                "id_number",
-                column[i],
-                f"公民身份号码校验位错误：末位应为 {expected}，请核对号码",
-            )
+            problems[fast[j]] = f"公民身份号码校验位错误：末位应为 {expected}，请核对号码"
         for j in np.flatnonzero(shaped & checked & ~dated).tolist():
-            i = fast[j]
-            errors.add(i, seq, "id_number", column[i], "公民身份号码中的出生日期不存在，请核对号码")
-        good_at = np.flatnonzero(good).tolist()
+            problems[fast[j]] = "公民身份号码中的出生日期不存在，请核对号码"
         date_of: dict[str, dt.date] = {}
-        keyed = _keyed_hash(secret)
         male_list = male.tolist()
-        for j in good_at:
+        for j in np.flatnonzero(good).tolist():
             i = fast[j]
-            raw = column[i]
+            raw = texts[i]
             numbers[i] = raw
             stamp = raw[6:14]
             birth = date_of.get(stamp)
@@ -346,33 +364,27 @@ def _id_column(
             births[i] = birth
             sexes[i] = "男" if male_list[j] else "女"
             lids[i] = keyed(raw)
-        late = np.flatnonzero(good & born_later).tolist()
-    else:
-        good_at, late = [], []
-    late_rows = [fast[j] for j in late]
-    slow_hash = _keyed_hash(secret) if slow else None
+        late = [fast[j] for j in np.flatnonzero(good & born_later).tolist()]
     for i in sorted(slow):
-        raw = column[i]
+        raw = texts[i]
         if not raw:
-            errors.add(i, seq, "id_number", "", "“公民身份号码”为必填项")
+            problems[i] = "“公民身份号码”为必填项"
             continue
         parsed = _parse_slow_id(raw)
         if isinstance(parsed, str):
-            errors.add(i, seq, "id_number", raw, parsed)
+            problems[i] = parsed
             continue
         numbers[i], births[i], sexes[i] = parsed
-        lids[i] = slow_hash(parsed[0])  # type: ignore[misc]
+        lids[i] = keyed(parsed[0])
         if parsed[1] > as_of:
-            late_rows.append(i)
-    for i in late_rows:
-        errors.add(
-            i,
-            seq,
-            "id_number",
-            column[i],
-            f"号码中的出生日期晚于核实日期{as_of.isoformat()}，请核对号码",
-        )
-    return numbers, births, sexes, lids
+            late.append(i)
+    for i in late:
+        problems[i] = f"号码中的出生日期晚于核实日期{as_of.isoformat()}，请核对号码"
+    seq = _SEQ["id_number"]
+    for position in positions(column.codes, problems):
+        i = column.codes[position]
+        errors.add(position, seq, "id_number", texts[i], problems[i])
+    return column.spread(numbers), column.spread(births), column.spread(sexes), column.spread(lids)
 
 
 def _parse_slow_id(raw: str) -> tuple[str, dt.date, str] | str:
@@ -426,29 +438,30 @@ class RosterPart:
         return replace(self, values=[])
 
 
-def parse_part(table: Table, *, secret: str, as_of: dt.date, gazetteer: Gazetteer) -> RosterPart:
+def parse_part(
+    table: Table | ColumnTable, *, secret: str, as_of: dt.date, gazetteer: Gazetteer
+) -> RosterPart:
     """Check the rows of a roster table, or of a part of one (see :func:`merge_parts`)."""
     index, header_errors = map_headers(table.headers, ROSTER_COLUMNS)
     if any(e.message.startswith(_MISSING_COLUMN) for e in header_errors):
         return RosterPart([], [], [], header_errors, [], 0)
-    data = [(no, cells) for no, cells in table.numbered() if any(cells)]
-    if not data:
+    table = columnar(table)
+    filled = np.zeros(table.length, dtype=bool)
+    for column in table.columns:
+        filled |= column.filled()
+    keep = np.flatnonzero(filled)
+    n = len(keep)
+    if not n:
         return RosterPart([], [], [], header_errors, [], 0)
-    width = len(table.headers)
-    row_numbers = [no for no, _ in data]
-    cells = [c if len(c) == width else (c + [""] * width)[:width] for _, c in data]
-    del data
-    n = len(cells)
-    by_position = list(zip(*cells, strict=True))
-    blank = ("",) * n
-    col = {k: (by_position[index[k]] if k in index else blank) for k in _KEYS}
-    del by_position, cells
+    columns = table.columns if n == table.length else [c.rows(keep) for c in table.columns]
+    row_numbers: list[int] = (keep + table.first).tolist()
+    blank = Coded([""], np.zeros(n, dtype=np.intp))
+    col = {k: (columns[index[k]] if k in index else blank) for k in _KEYS}
     errors = _Errors(row_numbers)
 
     names = col["name"]
-    if "" in names:
-        for i in errors.at(names, {""}):
-            errors.add(i, _SEQ["name"], "name", "", "“姓名”为必填项")
+    for i in names.positions({""}):
+        errors.add(i, _SEQ["name"], "name", "", "“姓名”为必填项")
     numbers, births, id_sexes, lids = _id_column(col["id_number"], secret, as_of, errors)
     sex_texts = col["sex"]
     given = _choice_column(sex_texts, "sex", _SEX, "", errors, "应填写男或女")
@@ -460,7 +473,7 @@ def parse_part(table: Table, *, secret: str, as_of: dt.date, gazetteer: Gazettee
             i,
             _SEQ["sex"],
             "sex",
-            sex_texts[i],
+            sex_texts.text(i),
             f"与公民身份号码不一致：号码显示为{id_sexes[i]}，请核对性别或号码",
         )
     hukou = _choice_column(col["hukou"], "hukou", _HUKOU, "农业", errors)
@@ -468,11 +481,16 @@ def parse_part(table: Table, *, secret: str, as_of: dt.date, gazetteer: Gazettee
         col["district"], col["township"], _PlaceCache(gazetteer), errors
     )
     phones = col["phone"]
-    for i, phone in enumerate(phones):
-        if phone and not (phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 20):
-            if _PHONE.match(phone):
-                continue
-            errors.add(i, _SEQ["phone"], "phone", phone, "应为手机号或固定电话号码（数字）")
+    bad_phones = {
+        phone
+        for phone in phones.values
+        if phone
+        and not (phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 20)
+        and not _PHONE.match(phone)
+    }
+    for i in phones.positions(bad_phones):
+        message = "应为手机号或固定电话号码（数字）"
+        errors.add(i, _SEQ["phone"], "phone", phones.text(i), message)
     education = _choice_column(col["education"], "education", _EDUCATION, None, errors)
     exclusion = _choice_column(col["exclusion"], "exclusion", _EXCLUSION, None, errors)
     health = _choice_column(col["health"], "health", _HEALTH, None, errors)
@@ -494,7 +512,7 @@ def parse_part(table: Table, *, secret: str, as_of: dt.date, gazetteer: Gazettee
     values = list(
         zip(
             lids,
-            names,
+            names.texts(),
             numbers,
             id_sexes,
             births,
@@ -504,8 +522,8 @@ def parse_part(table: Table, *, secret: str, as_of: dt.date, gazetteer: Gazettee
             codes,
             employment,
             wants_job,
-            col["village"],
-            phones,
+            col["village"].texts(),
+            phones.texts(),
             education,
             exclusion,
             health,
@@ -527,9 +545,9 @@ def parse_part(table: Table, *, secret: str, as_of: dt.date, gazetteer: Gazettee
     found = errors.ordered()
     if errors.bad_rows:
         bad = errors.bad_rows
-        keep = [i for i in range(n) if i not in bad]
-        values = [values[i] for i in keep]
-        row_numbers = [row_numbers[i] for i in keep]
+        valid = [i for i in range(n) if i not in bad]
+        values = [values[i] for i in valid]
+        row_numbers = [row_numbers[i] for i in valid]
     return RosterPart(values, row_numbers, found, header_errors, ids, n)
 
 
@@ -580,28 +598,34 @@ def _error_order(error: RowError) -> tuple[int, int]:
 
 
 def _place_columns(
-    district_texts: Sequence[str],
-    township_texts: Sequence[str],
+    district_texts: Coded,
+    township_texts: Coded,
     places: _PlaceCache,
     errors: _Errors,
 ) -> tuple[list[str], list[str], list[str]]:
     """District names, township names and codes; unknown places reported with suggestions."""
-    found: dict[tuple[str, str], tuple[str, str, str]] = {}
-    problems: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}
-    for pair in set(zip(district_texts, township_texts, strict=True)):
-        place = _place(pair[0], pair[1], places)
+    pairs = district_texts.codes.astype(np.int64) * len(township_texts.values)
+    _, first, pair_of = np.unique(
+        pairs + township_texts.codes, return_index=True, return_inverse=True
+    )
+    pair_of = pair_of.reshape(-1)
+    found: list[tuple[str, str, str]] = []
+    problems: dict[int, list[tuple[int, str, str, str]]] = {}
+    for k, i in enumerate(first.tolist()):
+        place = _place(district_texts.text(i), township_texts.text(i), places)
         if isinstance(place, list):
-            problems[pair] = place
-            found[pair] = ("", "", "")
+            problems[k] = place
+            found.append(("", "", ""))
         else:
-            found[pair] = place
-    pairs = list(zip(district_texts, township_texts, strict=True))
-    if problems:
-        for i, pair in enumerate(pairs):
-            for seq, key, value, message in problems.get(pair, ()):
-                errors.add(i, seq, key, value, message)
-    rows = list(map(found.__getitem__, pairs))
-    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+            found.append(place)
+    for i in positions(pair_of, problems):
+        for seq, key, value, message in problems[pair_of[i]]:
+            errors.add(i, seq, key, value, message)
+    return (
+        spread([f[0] for f in found], pair_of),
+        spread([f[1] for f in found], pair_of),
+        spread([f[2] for f in found], pair_of),
+    )
 
 
 def _place(
@@ -667,5 +691,6 @@ __all__ = [
     "merge_parts",
     "parse_part",
     "parse_roster",
+    "row_texts",
     "split_items",
 ]

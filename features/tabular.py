@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from features.columnar import SEP, Coded, factorize, needs_strip, scan_csv
 from features.errors import TableError
 from features.sheetxml import Sheet, Unsupported, float_text, open_sheet, read_grid, row_cuts
 
@@ -78,6 +78,32 @@ class Table:
         return enumerate(self.rows, start=self.first)
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnTable:
+    """A table column by column (:mod:`features.columnar`): the header row and, for each of its
+    cells, the column's texts coded; ``length`` data rows, the first of them row ``first``."""
+
+    headers: list[str]
+    columns: list[Coded]
+    length: int
+    first: int = 2
+
+    def numbered(self) -> Iterator[tuple[int, list[str]]]:
+        """Data rows as lists of text, with their spreadsheet row numbers (as :class:`Table`)."""
+        rows = zip(*(c.texts() for c in self.columns), strict=True) if self.columns else []
+        return enumerate((list(r) for r in rows), start=self.first)
+
+
+def columnar(table: Table | ColumnTable) -> ColumnTable:
+    """A table column by column, each row cut or padded to the header's width."""
+    if isinstance(table, ColumnTable):
+        return table
+    width = len(table.headers)
+    rows = [r if len(r) == width else (r + [""] * width)[:width] for r in table.rows]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    return ColumnTable(table.headers, [factorize(c) for c in columns], len(rows), table.first)
+
+
 def is_digits(text: str) -> bool:
     """A non-empty run of ASCII digits (``str.isdigit`` also takes ¹ and ①, which ``int`` refuses)."""
     return text.isascii() and text.isdigit()
@@ -113,21 +139,6 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-# Cells are joined with \x01 (not whitespace) to find one that starts or ends with whitespace;
-# ``\s`` in a str pattern is exactly what ``str.strip`` removes (``str.isspace``). A pattern
-# that starts with the separator is searched for by jumping from separator to separator.
-_SEP = "\x01"
-_LEADING_SPACE = re.compile(r"\x01\s")
-
-
-def _needs_strip(text: str) -> bool:
-    """Whether some cell of the joined text starts or ends with whitespace."""
-    if text[:1].isspace() or text[-1:].isspace():
-        return True
-    search = _LEADING_SPACE.search
-    return search(text) is not None or search(text[::-1]) is not None
-
-
 def _stripped(rows: list[list[Any]]) -> list[list[str]]:
     """Rows as stripped text, in place; in the common case the rows are only scanned.
 
@@ -135,9 +146,9 @@ def _stripped(rows: list[list[Any]]) -> list[list[str]]:
     scanning the joined text costs less than half as much. Only when that finds a cell with
     whitespace at an end, or a cell that is not text (a number, a date), are rows converted.
     """
-    join, strip = _SEP.join, str.strip
+    join, strip = SEP.join, str.strip
     try:
-        if not _needs_strip(join(map(join, rows))):
+        if not needs_strip(join(map(join, rows))):
             return rows
     except TypeError:
         pass
@@ -147,7 +158,7 @@ def _stripped(rows: list[list[Any]]) -> list[list[str]]:
         except TypeError:
             rows[i] = [c.strip() if type(c) is str else _cell_text(c) for c in row]
             continue
-        if _needs_strip(text):
+        if needs_strip(text):
             rows[i] = list(map(strip, row))
     return rows
 
@@ -242,8 +253,10 @@ def _xlsx_table(data: bytes) -> Table:
     return Table(header, _pad(_drop_blank(_stripped(values)), len(header)))
 
 
-def table_parts(data: bytes, filename: str, parts: int = 2) -> list[Callable[[], Table]]:
-    """Readers of consecutive parts of a file's rows, each giving a :class:`Table` with the
+def table_parts(
+    data: bytes, filename: str, parts: int = 2
+) -> Sequence[Callable[[], Table | ColumnTable]]:
+    """Readers of consecutive parts of a file's rows, each giving a table with the
     header and the true row numbers, so that the parts can be read and checked side by side.
     Together they hold the whole file's rows but the blank ones at the end of a part (blank
     rows are not data).
@@ -252,7 +265,7 @@ def table_parts(data: bytes, filename: str, parts: int = 2) -> list[Callable[[],
     with one kind of line end, an ``.xlsx`` that :mod:`features.sheetxml` reads, with one sheet
     whose rows carry their numbers. Any other file gives one reader, :func:`read_table` itself.
     """
-    whole: list[Callable[[], Table]] = [partial(read_table, data, filename)]
+    whole: Sequence[Callable[[], Table | ColumnTable]] = [partial(read_table, data, filename)]
     if parts < 2:
         return whole
     name = filename.lower()
@@ -262,31 +275,65 @@ def table_parts(data: bytes, filename: str, parts: int = 2) -> list[Callable[[],
         return whole
     if name.endswith((".csv", ".txt")) or not name:
         try:
-            text = decode_text(data)
+            body = _utf8(data)
         except TableError:
             return whole
-        return _csv_parts(text, parts) or whole
+        return _csv_parts(body, parts) or whole
     return whole
 
 
-def _csv_parts(text: str, parts: int) -> list[Callable[[], Table]] | None:
-    """CSV text cut at line ends: with no quote, every line end ends a row."""
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+def _utf8(data: bytes) -> bytes:
+    """The bytes of a CSV file in UTF-8 without a BOM (a GBK/GB18030 file transcoded)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(data).encode("utf-8")
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _csv_parts(body: bytes, parts: int) -> list[Callable[[], ColumnTable]] | None:
+    """CSV bytes (UTF-8) cut at line ends: with no quote, every line end ends a row."""
+    if b'"' in body or body.count(b"\r") != body.count(b"\r\n"):
         return None
-    header_end = text.find("\n") + 1
+    header_end = body.find(b"\n") + 1
     cuts = [header_end]
     for k in range(1, parts):
-        cut = text.find("\n", max(cuts[-1], len(text) * k // parts)) + 1
-        if cut <= cuts[-1] or cut >= len(text):
+        cut = body.find(b"\n", max(cuts[-1], len(body) * k // parts)) + 1
+        if cut <= cuts[-1] or cut >= len(body):
             return None
         cuts.append(cut)
-    cuts.append(len(text))
-    header = text[:header_end]
-    readers: list[Callable[[], Table]] = [partial(_csv_table, text[: cuts[1]])]
-    for start, stop in pairwise(cuts[1:]):
-        first = text.count("\n", 0, start) + 1
-        readers.append(partial(_csv_table, header, text[start:stop], first))
-    return readers
+    cuts.append(len(body))
+    header = body[:header_end]
+    return [
+        partial(_csv_columns, header, body[start:stop], body.count(b"\n", 0, start) + 1)
+        for start, stop in pairwise(cuts)
+    ]
+
+
+def _csv_columns(header: bytes, body: bytes, first: int = 2) -> ColumnTable:
+    """The table of a CSV's header line and the lines ``body`` that start at row ``first``
+    (UTF-8), scanned with numpy when it is plain (:func:`features.columnar.scan_csv`)."""
+    text = header.decode("utf-8")
+    try:
+        headers = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")))]
+    except StopIteration:
+        raise TableError("文件为空：第1行应为表头") from None
+    try:
+        columns = scan_csv(body, len(headers))
+    except Unsupported:
+        return columnar(_csv_table(text, body.decode("utf-8"), first))
+    return ColumnTable(headers, columns, len(columns[0]) if columns else 0, first)
+
+
+def read_columns(data: bytes, filename: str) -> ColumnTable:
+    """:func:`read_table` column by column; a plain CSV is scanned straight into columns."""
+    name = filename.lower()
+    if data[:2] != b"PK" and (name.endswith((".csv", ".txt")) or not name):
+        body = _utf8(data)
+        if b'"' not in body:  # else a quoted header may span lines
+            header_end = body.find(b"\n") + 1 or len(body)
+            return _csv_columns(body[:header_end], body[header_end:])
+    return columnar(read_table(data, filename))
 
 
 def _xlsx_parts(data: bytes, parts: int) -> list[Callable[[], Table]] | None:
@@ -357,11 +404,14 @@ def map_headers(
 
 __all__ = [
     "Column",
+    "ColumnTable",
     "RowError",
     "Table",
+    "columnar",
     "decode_text",
     "is_digits",
     "map_headers",
+    "read_columns",
     "read_csv",
     "read_table",
     "read_xlsx",

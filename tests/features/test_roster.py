@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import orjson
 import pytest
 
 from features.eligibility import AgeLimits, no_push_reason
@@ -17,6 +18,7 @@ from features.roster import (
     merge_parts,
     parse_part,
     parse_roster,
+    row_texts,
     split_items,
 )
 from features.tabular import read_table, table_parts
@@ -338,3 +340,17 @@ def test_parts_without_their_values_still_say_which_rows_are_valid(tmp_path: Pat
     assert checked.values == []
     assert checked.rows == [r for r in range(2, 22) if r != 17]
     assert [e.row for e in checked.errors] == [17]
+
+
+def test_row_texts_are_each_rows_json_whatever_the_cells_hold() -> None:
+    rows: list[tuple[object, ...]] = [
+        ("a1", "张三", dt.date(1980, 1, 2), ("厨师", 'x"e],["'), None, 3, True),
+        ("b2", "e],[", dt.date(1990, 3, 4), (), "村", None, False),  # JSON "e],[" as a row's end
+        ("c3", "李四", dt.date(2000, 5, 6), ("e]",), "", 0, False),
+    ]
+    assert row_texts(rows) == [orjson.dumps(r) for r in rows]
+    assert row_texts(rows[::2]) == [orjson.dumps(r) for r in rows[::2]]
+    assert row_texts(rows[2:]) == [orjson.dumps(rows[2])]
+    odd: list[tuple[object, ...]] = [("a", 1), ("b", None)]  # not ending with a boolean
+    assert row_texts(odd) == [orjson.dumps(r) for r in odd]
+    assert row_texts([]) == []
