@@ -16,7 +16,7 @@ same way: both give the same columns.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -26,8 +26,18 @@ import numpy.typing as npt
 from features.sheetxml import _ALL, Unsupported, _gather
 
 T = TypeVar("T")
+H = TypeVar("H", bound=Hashable)
 
-__all__ = ["SEP", "Coded", "factorize", "needs_strip", "positions", "scan_csv", "spread"]
+__all__ = [
+    "SEP",
+    "Coded",
+    "codes_of",
+    "factorize",
+    "needs_strip",
+    "positions",
+    "scan_csv",
+    "spread",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +93,17 @@ def positions(codes: npt.NDArray[np.intp], wanted: Collection[int]) -> list[int]
     return found
 
 
+def codes_of(items: Sequence[H]) -> tuple[list[H], npt.NDArray[np.intp]]:
+    """The distinct items, in order of first use, and each item's index among them."""
+    values = list(dict.fromkeys(items))
+    index = {v: i for i, v in enumerate(values)}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.intp, count=len(items))
+    return values, codes
+
+
 def factorize(texts: Sequence[str]) -> Coded:
     """A column of texts (stripped already) coded by its distinct texts, in order of first use."""
-    values = list(dict.fromkeys(texts))
-    index = {v: i for i, v in enumerate(values)}
-    codes = np.fromiter(map(index.__getitem__, texts), dtype=np.intp, count=len(texts))
-    return Coded(values, codes)
+    return Coded(*codes_of(texts))
 
 
 _COMMA, _LF, _CR = 44, 10, 13
@@ -122,7 +137,9 @@ def scan_csv(body: bytes, width: int) -> list[Coded]:
     if odd or not line_ends[width - 1 :: width].all() or int(line_ends.sum()) != rows:
         raise Unsupported("a line with another number of cells than the header")
     ends = stops.reshape(rows, width).T  # row by row to column by column: a view
-    last = ends[-1] - (data[np.maximum(ends[-1] - 1, 0)] == _CR)  # a line's last cell ends before its \r
+    last = ends[-1] - (
+        data[np.maximum(ends[-1] - 1, 0)] == _CR
+    )  # a line's last cell ends before its \r
     if int(rows - (last == ends[-1]).sum()) != body.count(b"\r", 0, size):
         raise Unsupported("a carriage return that does not end a line")
     columns = []

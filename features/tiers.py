@@ -12,14 +12,18 @@ import bisect
 import datetime as dt
 import operator
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from features.columnar import codes_of, spread
 from features.laborer import (
     EDUCATION_LEVELS,
     FIELD_AT,
@@ -72,38 +76,56 @@ class TierRule:
 
     def holds(self, laborer: Laborer, age: int) -> bool:
         """True when every condition of the rule holds for ``laborer`` aged ``age``."""
-        if self.age_min is not None and age < self.age_min:
+        if not self.allows_age(age):
             return False
-        if self.age_max is not None and age > self.age_max:
+        if not self.allows_education(laborer.education):
             return False
-        if self.education_at_most is not None or self.education_at_least is not None:
-            level = education_level(laborer.education)
-            if self.education_at_most is not None and level > self.education_at_most:
-                return False
-            if self.education_at_least is not None and level < self.education_at_least:
-                return False
         if self.no_skills is not None and self.no_skills == bool(
             laborer.skills or laborer.certificates
         ):
             return False
         if self.has_certificate is not None and self.has_certificate != bool(laborer.certificates):
             return False
-        if self.months_without_work_min is not None and (
-            laborer.months_without_work is None
-            or laborer.months_without_work < self.months_without_work_min
-        ):
+        if not self.allows_months(laborer.months_without_work):
             return False
-        if self.health is not None and (laborer.health or "健康") not in self.health:
+        if not self.allows_health(laborer.health):
             return False
-        if self.family_any is not None and not any(
-            word in item for item in laborer.family for word in self.family_any
-        ):
+        if not self.allows_family(laborer.family):
             return False
         if self.difficulty is not None and self.difficulty != laborer.difficulty:
             return False
         if self.employment is not None and laborer.employment not in self.employment:
             return False
         return self.sex is None or self.sex == laborer.sex
+
+    def allows_age(self, age: int) -> bool:
+        """Whether ``age`` is within the rule's age limits (none: any age)."""
+        return (self.age_min is None or age >= self.age_min) and (
+            self.age_max is None or age <= self.age_max
+        )
+
+    def allows_education(self, education: str | None) -> bool:
+        """Whether an education is within the rule's education limits (none: any)."""
+        most, least = self.education_at_most, self.education_at_least
+        if most is None and least is None:
+            return True
+        level = education_level(education)
+        return (most is None or level <= most) and (least is None or level >= least)
+
+    def allows_health(self, health: str | None) -> bool:
+        """Whether a health state (blank: 健康) is one the rule names (none: any)."""
+        return self.health is None or (health or "健康") in self.health
+
+    def allows_months(self, months: int | None) -> bool:
+        """Whether months without work reach the rule's least (unknown months do not; no
+        least: any)."""
+        least = self.months_without_work_min
+        return least is None or (months is not None and months >= least)
+
+    def allows_family(self, family: Sequence[str]) -> bool:
+        """Whether an item of the family situation holds one of the rule's words (none: any)."""
+        words = self.family_any
+        return words is None or any(word in item for item in family for word in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,15 +219,19 @@ _UNSET = object()
 def assess_tier(laborer: Laborer, day: dt.date, rules: TierRules) -> TierAssessment:
     """The tier of ``laborer`` on ``day`` and the reasons of the rules that produced it."""
     age = laborer.age_on(day)
+    return _assessment([rule for rule in rules.rules if rule.holds(laborer, age)], rules)
+
+
+def _assessment(held: Sequence[TierRule], rules: TierRules) -> TierAssessment:
+    """The tier and reasons of a person for whom the rules ``held`` (in table order) hold."""
     points = 0
     floor = 0
     reasons: list[str] = []
-    for rule in rules.rules:
-        if rule.holds(laborer, age):
-            points += rule.points
-            if rule.min_tier is not None:
-                floor = max(floor, _RANK[rule.min_tier])
-            reasons.append(rule.reason)
+    for rule in held:
+        points += rule.points
+        if rule.min_tier is not None:
+            floor = max(floor, _RANK[rule.min_tier])
+        reasons.append(rule.reason)
     if points >= rules.special_points:
         rank = 2
     elif points >= rules.key_points:
@@ -247,6 +273,7 @@ class TierAssessor:
         self._sex = any(r.sex is not None for r in table)
         self._memo: dict[tuple[object, ...], TierAssessment] = {}
         self._parts: dict[object, object] = {}
+        self._by_mask: dict[int, TierAssessment] = {}
 
     def _part(self, item: tuple[str, object]) -> object:
         """The band or value of one part of the memo key (computed once per distinct value)."""
@@ -275,12 +302,15 @@ class TierAssessor:
     def rows(self, rows: Sequence[Sequence[object]]) -> list[TierAssessment]:
         """The assessments of rows of ``Laborer`` field values, column by column.
 
-        Each part of the memo key is looked up once per distinct value of its column (people
-        share birth dates, education, months, health and family words); a laborer is built
-        only for a key not seen before.
+        Many rows (an import) are assessed rule by rule with numpy (:meth:`_by_rule`); a few
+        (a person's change) through the memo, where each part of the memo key is looked up
+        once per distinct value of its column (people share birth dates, education, months,
+        health and family words) and a laborer is built only for a key not seen before.
         """
         if not rows:
             return []
+        if len(rows) >= _BY_RULE_FROM and len(self.rules.rules) <= _MOST_RULES:
+            return self._by_rule(rows)
         (
             birth,
             sex,
@@ -328,6 +358,61 @@ class TierAssessor:
                     if not missing:
                         break
         return list(map(memo.__getitem__, keys))
+
+    def _by_rule(self, rows: Sequence[Sequence[object]]) -> list[TierAssessment]:
+        """The assessments of many rows: each rule's conditions tested once per distinct value
+        of the columns they read, the rules that hold for a row kept as the bits of a number,
+        and each distinct number (a few hundred) made an assessment once."""
+        parts = zip(*map(_ROW_PARTS, rows), strict=True)
+        columns = dict(zip(_PARTS, map(codes_of, parts), strict=True))
+        births, birth_codes = columns["birth_date"]
+        ages = np.array([years_between(b, self.day) for b in births], dtype=np.int64)
+
+        def test(part: str, holds: Callable[[Any], bool]) -> npt.NDArray[np.bool_]:
+            values, codes = columns[part]
+            return np.array([holds(v) for v in values], dtype=bool)[codes]
+
+        skilled = test("skills", bool) | test("certificates", bool)
+        held = np.zeros(len(rows), dtype=np.uint64)
+        for bit, rule in enumerate(self.rules.rules):  # each test runs before the next rule
+            ok = np.ones(len(rows), dtype=bool)
+            if rule.age_min is not None:
+                ok &= (ages >= rule.age_min)[birth_codes]
+            if rule.age_max is not None:
+                ok &= (ages <= rule.age_max)[birth_codes]
+            if rule.education_at_most is not None or rule.education_at_least is not None:
+                ok &= test("education", rule.allows_education)
+            if rule.no_skills is not None:
+                ok &= skilled != rule.no_skills
+            if rule.has_certificate is not None:
+                ok &= test("certificates", bool) == rule.has_certificate
+            if rule.months_without_work_min is not None:
+                ok &= test("months_without_work", rule.allows_months)
+            if rule.health is not None:
+                ok &= test("health", rule.allows_health)
+            if rule.family_any is not None:
+                ok &= test("family", rule.allows_family)
+            if rule.difficulty is not None:
+                ok &= test("difficulty", partial(operator.eq, rule.difficulty))
+            if rule.employment is not None:
+                ok &= test("employment", rule.employment.__contains__)
+            if rule.sex is not None:
+                ok &= test("sex", partial(operator.eq, rule.sex))
+            held |= ok.astype(np.uint64) << np.uint64(bit)
+        masks, which = np.unique(held, return_inverse=True)
+        return spread([self._of_rules(int(m)) for m in masks.tolist()], which.reshape(-1))
+
+    def _of_rules(self, mask: int) -> TierAssessment:
+        """The assessment of a person for whom the rules of the bits of ``mask`` hold."""
+        found = self._by_mask.get(mask)
+        if found is None:
+            held = [r for bit, r in enumerate(self.rules.rules) if mask >> bit & 1]
+            found = self._by_mask[mask] = _assessment(held, self.rules)
+        return found
+
+
+_BY_RULE_FROM = 256  # rows: fewer go through the memo
+_MOST_RULES = 63  # the rules that hold for a row are the bits of a 64-bit number
 
 
 # What the memo key of :class:`TierAssessor` reads, from a row of a laborer's values.

@@ -17,6 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from features.columnar import codes_of, spread
 from features.eligibility import (
     EMPLOYED,
     GRADUATE,
@@ -25,7 +28,7 @@ from features.eligibility import (
     age_reason_of,
     no_push_reason,
 )
-from features.laborer import FIELD_AT, Laborer
+from features.laborer import FIELD_AT, Laborer, years_between
 
 STATUS_EMPLOYED = "已就业"
 STATUS_REGISTERED = "已登记"
@@ -114,11 +117,23 @@ class StatusAssessor:
             FIELD_AT["wants_job"],
         )
         self._birth, self._sex = FIELD_AT["birth_date"], FIELD_AT["sex"]
+        self._parts = operator.itemgetter(
+            self._birth,
+            self._sex,
+            FIELD_AT["exclusion"],
+            FIELD_AT["employment"],
+            FIELD_AT["registration"],
+            FIELD_AT["wants_job"],
+        )
         self._birth_of = operator.itemgetter(self._birth)
         self._sex_of = operator.itemgetter(self._sex)
 
     def rows(self, rows: Sequence[Sequence[object]]) -> list[tuple[str, str | None]]:
-        """:meth:`__call__` for many rows at once, column by column."""
+        """:meth:`__call__` for many rows at once, column by column: each column coded by its
+        distinct values, each distinct birth date and sex given its age reason, and each
+        distinct combination verified once, on the first row that has it."""
+        if len(rows) >= _CODED_FROM:
+            return self._coded(rows)
         if not rows:
             return []
         people = list(zip(map(self._birth_of, rows), map(self._sex_of, rows), strict=True))
@@ -140,6 +155,17 @@ class StatusAssessor:
                         break
         return list(map(memo.__getitem__, keys))
 
+    def _coded(self, rows: Sequence[Sequence[object]]) -> list[tuple[str, str | None]]:
+        parts = zip(*map(self._parts, rows), strict=True)
+        (births, birth), (sexes, sex), *rest = map(codes_of, parts)
+        years = np.array([years_between(b, self.day) for b in births], dtype=np.int64)[birth]
+        oldest = np.array([self.limits.max_age(s) for s in sexes], dtype=np.int64)[sex]
+        key = (years < self.limits.min_age) + 2 * (years > oldest)  # as age_reason_of: 0, 1, 2
+        for values, codes in rest:
+            key = key * len(values) + codes
+        _, first, which = np.unique(key, return_index=True, return_inverse=True)
+        return spread([self(rows[i]) for i in first.tolist()], which.reshape(-1))
+
     def __call__(self, row: Sequence[object]) -> tuple[str, str | None]:
         """(status, no-push reason or None) of one row."""
         person = (row[self._birth], row[self._sex])
@@ -156,6 +182,7 @@ class StatusAssessor:
 
 
 _UNSET: Any = object()
+_CODED_FROM = 256  # rows: fewer are keyed one by one
 
 
 __all__ = [

@@ -105,6 +105,7 @@ def test_the_memoised_assessor_agrees_with_assess_tier_on_many_profiles(table: s
             family=family,
             health=health,
             skills=skills,
+            certificates=certificates,
             employment=employment,
             difficulty=difficulty,
         )
@@ -113,8 +114,8 @@ def test_the_memoised_assessor_agrees_with_assess_tier_on_many_profiles(table: s
         for months in (None, 0, 5, 6, 11, 12, 30)
         for family in ((), ("需照料子女",), ("零就业家庭", "单亲"))
         for health in (None, "一般", "残疾")
-        for skills in ((), ("电焊",))
-        for employment, difficulty in (("无业", False), ("务农", True))
+        for skills, certificates in (((), ()), (("电焊",), ()), ((), ("电工证",)))
+        for employment, difficulty in (("无业", False), ("务农", True), ("已就业", False))
     ]
     for person in people:
         assert assessor(person) == assess_tier(person, DAY, rules)
@@ -123,3 +124,5 @@ def test_the_memoised_assessor_agrees_with_assess_tier_on_many_profiles(table: s
     fresh = TierAssessor(DAY, rules)
     assert fresh.rows(rows) == [assess_tier(p, DAY, rules) for p in people]
     assert fresh.rows([]) == []
+    # A few rows (a person's change) go through the memo, many (an import) rule by rule.
+    assert TierAssessor(DAY, rules).rows(rows[:9]) == fresh.rows(rows[:300])[:9]

@@ -88,5 +88,6 @@ def test_the_bulk_status_of_rows_agrees_with_verify_person_by_person() -> None:
     found = StatusAssessor(DAY, limits).rows(rows)
     expected = [(verify(p, DAY, limits).status, no_push_reason(p, DAY, limits)) for p in people]
     assert found == expected
+    assert StatusAssessor(DAY, limits).rows(rows[:9]) == expected[:9]  # a few: one by one
     # Both sides of the working-age boundary are in the sample, and every status occurs.
     assert {status for status, _ in found} == set(STATUSES)
