@@ -111,8 +111,9 @@ _LONGEST = 256  # bytes in a cell: a column of longer cells is read by the csv m
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: a word's multiple keeps every bit of the hash
 
 
-def scan_csv(body: bytes, width: int) -> list[Coded]:
-    """The ``width`` columns of the rows of a plain CSV in UTF-8 (lines after the header).
+def scan_csv(body: bytes, width: int, start: int = 0, stop: int | None = None) -> list[Coded]:
+    """The ``width`` columns of the rows of a plain CSV in UTF-8: the lines of
+    ``body[start:stop]`` (after the header), read where they are.
 
     Raises :class:`~features.sheetxml.Unsupported` for a quote, a line with another number of
     cells, a ``\\r`` not before ``\\n``, a NUL, a cell longer than 256 bytes, text that is not
@@ -122,14 +123,15 @@ def scan_csv(body: bytes, width: int) -> list[Coded]:
     bytes are not copied: the line end missing at the end is supplied, and the arrays made are
     those of the stops (comma or line end) and, column by column, of its cells.
     """
-    if not width or b'"' in body or b"\0" in body:
+    stop = len(body) if stop is None else stop
+    if not width or body.find(b'"', start, stop) >= 0 or body.find(b"\0", start, stop) >= 0:
         raise Unsupported("no header, a quoted cell or a NUL")
-    size = len(body)
-    while size and body[size - 1] in b"\r\n":  # empty lines at the end
-        size -= 1
+    while stop > start and body[stop - 1] in b"\r\n":  # empty lines at the end
+        stop -= 1
+    size = stop - start
     if not size:
         return [Coded([], np.zeros(0, dtype=np.intp)) for _ in range(width)]
-    data = np.frombuffer(body, dtype=np.uint8, count=size)
+    data = np.frombuffer(body, dtype=np.uint8, count=size, offset=start)
     stops = np.flatnonzero(_STOPS[data])
     stops = np.append(stops, size)  # the last line's end
     rows, odd = divmod(len(stops), width)
@@ -140,7 +142,7 @@ def scan_csv(body: bytes, width: int) -> list[Coded]:
     last = ends[-1] - (
         data[np.maximum(ends[-1] - 1, 0)] == _CR
     )  # a line's last cell ends before its \r
-    if int(rows - (last == ends[-1]).sum()) != body.count(b"\r", 0, size):
+    if int(rows - (last == ends[-1]).sum()) != body.count(b"\r", start, stop):
         raise Unsupported("a carriage return that does not end a line")
     columns = []
     for j in range(width):

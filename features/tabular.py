@@ -305,23 +305,26 @@ def _csv_parts(body: bytes, parts: int) -> list[Callable[[], ColumnTable]] | Non
     cuts.append(len(body))
     header = body[:header_end]
     return [
-        partial(_csv_columns, header, body[start:stop], body.count(b"\n", 0, start) + 1)
+        partial(_csv_columns, header, body, body.count(b"\n", 0, start) + 1, start, stop)
         for start, stop in pairwise(cuts)
     ]
 
 
-def _csv_columns(header: bytes, body: bytes, first: int = 2) -> ColumnTable:
-    """The table of a CSV's header line and the lines ``body`` that start at row ``first``
-    (UTF-8), scanned with numpy when it is plain (:func:`features.columnar.scan_csv`)."""
+def _csv_columns(
+    header: bytes, body: bytes, first: int = 2, start: int = 0, stop: int | None = None
+) -> ColumnTable:
+    """The table of a CSV's header line and the lines ``body[start:stop]`` that start at row
+    ``first`` (UTF-8), scanned with numpy when it is plain (:func:`features.columnar.scan_csv`:
+    the lines are read where they are, not copied)."""
     text = header.decode("utf-8")
     try:
         headers = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")))]
     except StopIteration:
         raise TableError("文件为空：第1行应为表头") from None
     try:
-        columns = scan_csv(body, len(headers))
+        columns = scan_csv(body, len(headers), start, stop)
     except Unsupported:
-        return columnar(_csv_table(text, body.decode("utf-8"), first))
+        return columnar(_csv_table(text, body[start:stop].decode("utf-8"), first))
     return ColumnTable(headers, columns, len(columns[0]) if columns else 0, first)
 
 
@@ -332,7 +335,7 @@ def read_columns(data: bytes, filename: str) -> ColumnTable:
         body = _utf8(data)
         if b'"' not in body:  # else a quoted header may span lines
             header_end = body.find(b"\n") + 1 or len(body)
-            return _csv_columns(body[:header_end], body[header_end:])
+            return _csv_columns(body[:header_end], body, 2, header_end)
     return columnar(read_table(data, filename))
 
 

@@ -140,3 +140,11 @@ def test_a_quoted_file_is_read_by_the_csv_module_into_the_same_columns() -> None
 def test_a_table_of_ragged_rows_becomes_columns_of_the_header_width() -> None:
     table = Table(["a", "b"], [["1"], ["2", "3", "4"]])
     assert _numbered(columnar(table)) == [(2, ["1", ""]), (3, ["2", "3"])]
+
+
+def test_lines_are_scanned_where_they_are_in_the_bytes_of_the_file() -> None:
+    body = "张三,东村\r\n李四,\r\n".encode()
+    data = b'"head"\r\n' + body + b'"tail"\r\n'
+    start = len(b'"head"\r\n')
+    scanned = scan_csv(data, 2, start, start + len(body))
+    assert _columns(scanned) == _columns(scan_csv(body, 2)) == [["张三", "李四"], ["东村", ""]]
