@@ -1433,15 +1433,19 @@ def _import_in_parts(
                 head,
             )
         )
-        part, rows = _read_part(store, readers[0], as_of, limits, rules, gazetteer, head)
-        if keep_valid or not (part.errors or part.header_errors):
+        part, rows = _read_part(
+            store, readers[0], as_of, limits, rules, gazetteer, head, keep_valid
+        )
+        if rows is not None:
             staged.add(rows)
         theirs = child.result()
         parsed = merge_parts([part, theirs.part])
         rejected = parsed.rejected_rows
         if (parsed.errors and not keep_valid) or not parsed.rows:
             return ImportOutcome(False, ImportSummary(rejected=rejected), parsed.errors, {}, 2)
-        if not theirs.planned or len(parsed.rows) != len(part.rows) + len(theirs.part.rows):
+        if rows is None or not theirs.planned:  # a part with errors refused the file above
+            return None
+        if len(parsed.rows) != len(part.rows) + len(theirs.part.rows):
             return None  # a person on two rows, the later one left out: planned as it came
         summary = staged.commit(theirs)
     except (ChildError, TableError, redis.WatchError):
@@ -1462,14 +1466,14 @@ def _import_in_parts(
 
 @dataclass(frozen=True, slots=True)
 class _PlannedPart:
-    """What a worker sends back of its part: the check (without the values), each valid
-    row's (status, no-push reason), and unless the part was refused (``planned`` False) the
-    people it creates, updates and leaves alone and its writes, each command packed (RESP) in
-    a :class:`pickle.PickleBuffer`, which travels beside the pickle and arrives as a read-only
-    memoryview (:mod:`service.forked`)."""
+    """What a worker sends back of its part: the check (without the values) and, unless the
+    part's errors refuse the file (``planned`` False: nothing prepared), each valid row's
+    (status, no-push reason), the people it creates, updates and leaves alone, and its writes,
+    each command packed (RESP) in a :class:`pickle.PickleBuffer`, which travels beside the
+    pickle and arrives as a read-only memoryview (:mod:`service.forked`)."""
 
     part: RosterPart
-    assessed: list[tuple[str, str | None]]
+    assessed: list[tuple[str, str | None]] = field(default_factory=list)
     planned: bool = False
     created: int = 0
     updated: int = 0
@@ -1485,9 +1489,13 @@ def _read_part(
     rules: TierRules,
     gazetteer: Gazetteer,
     head: str,
-) -> tuple[RosterPart, PreparedRows]:
-    """One part read, checked and prepared with its tiers and the records of new people."""
+    keep_valid: bool,
+) -> tuple[RosterPart, PreparedRows | None]:
+    """One part read, checked and prepared with its tiers and the records of new people
+    (not prepared, None, when its errors refuse the whole file)."""
     part = parse_part(read(), secret=store.secret, as_of=as_of, gazetteer=gazetteer)
+    if not keep_valid and (part.errors or part.header_errors):
+        return part.without_values(), None
     rows = PreparedRows.of(part.values, day=as_of, limits=limits, rules=rules, keep_rows=False)
     return part.without_values(), rows.with_records(as_of, head, _event_prefix())
 
@@ -1509,9 +1517,9 @@ def _plan_in_worker(
     (redis-py compares the pid) and opens a connection of its own, so the parent's watching
     connection is neither used nor closed here.
     """
-    part, rows = _read_part(store, read, as_of, limits, rules, gazetteer, head)
-    if not keep_valid and (part.errors or part.header_errors):
-        return _PlannedPart(part, rows.assessed)  # the file is refused: nothing to plan
+    part, rows = _read_part(store, read, as_of, limits, rules, gazetteer, head, keep_valid)
+    if rows is None:
+        return _PlannedPart(part)  # the file is refused: nothing to plan
     plan = _WritePlan(store)
     try:
         counts = _plan_rows(

@@ -633,6 +633,26 @@ def test_an_error_in_the_second_part_writes_nothing_of_the_first(
 
 
 @pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
+@pytest.mark.parametrize("bad", [[7], [52], [7, 52]], ids=["first", "second", "both"])
+def test_a_file_refused_by_either_part_says_what_one_part_says_and_writes_nothing(
+    bad: list[int], roster: RosterStore, tmp_path: Path
+) -> None:
+    people = _many(60)
+    for i in bad:
+        people[i]["健康状况"] = "不详"
+    path = write_csv(tmp_path / "名册.csv", people)
+    (one, in_one), (parts, in_parts) = _each_way(
+        roster, [lambda parallel: load(roster, path, parallel=parallel)]
+    )
+    assert (one.parts, parts.parts) == (1, 2)
+    assert one == parts
+    assert not parts.written
+    assert [e.row for e in parts.errors] == [i + 2 for i in bad]
+    assert in_parts == in_one
+    assert in_parts["records"] == []
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and a single thread")
 @pytest.mark.parametrize("part", ["first", "second"])
 def test_a_change_to_the_roster_while_the_parts_are_read_is_kept_and_the_import_redone(
     part: str, roster: RosterStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
