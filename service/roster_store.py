@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import mmap
 import operator
 import re
 import secrets
@@ -1417,6 +1418,7 @@ def _import_in_parts(
     """
     client = _patient(store.redis)
     staged = _StagedImport(store, client, as_of, limits, rules, head)  # WATCH, before the fork
+    refused = mmap.mmap(-1, 1)  # shared with the worker: 1 once the first part refuses the file
     child: Child[_PlannedPart] | None = None
     try:
         child = Child(
@@ -1431,12 +1433,15 @@ def _import_in_parts(
                 gazetteer,
                 keep_valid,
                 head,
+                refused,
             )
         )
         part, rows = _read_part(
             store, readers[0], as_of, limits, rules, gazetteer, head, keep_valid
         )
-        if rows is not None:
+        if rows is None:
+            refused[0] = 1  # the worker need not prepare or plan its part
+        else:
             staged.add(rows)
         theirs = child.result()
         parsed = merge_parts([part, theirs.part])
@@ -1455,6 +1460,7 @@ def _import_in_parts(
         client.connection_pool.disconnect()
         if child is not None:
             child.cancel()
+        refused.close()
     return ImportOutcome(
         True,
         ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
@@ -1490,11 +1496,13 @@ def _read_part(
     gazetteer: Gazetteer,
     head: str,
     keep_valid: bool,
+    refused: mmap.mmap | None = None,
 ) -> tuple[RosterPart, PreparedRows | None]:
     """One part read, checked and prepared with its tiers and the records of new people
-    (not prepared, None, when its errors refuse the whole file)."""
+    (not prepared, None, when its errors or the other part's, said in ``refused``, refuse
+    the whole file)."""
     part = parse_part(read(), secret=store.secret, as_of=as_of, gazetteer=gazetteer)
-    if not keep_valid and (part.errors or part.header_errors):
+    if (not keep_valid and (part.errors or part.header_errors)) or (refused and refused[0]):
         return part.without_values(), None
     rows = PreparedRows.of(part.values, day=as_of, limits=limits, rules=rules, keep_rows=False)
     return part.without_values(), rows.with_records(as_of, head, _event_prefix())
@@ -1510,15 +1518,17 @@ def _plan_in_worker(
     gazetteer: Gazetteer,
     keep_valid: bool,
     head: str,
+    refused: mmap.mmap,
 ) -> _PlannedPart:
     """The worker's part read, looked up, planned and packed (run in the forked child).
 
     ``client`` is the parent's: its connection pool sees that the process is another one
     (redis-py compares the pid) and opens a connection of its own, so the parent's watching
-    connection is neither used nor closed here.
+    connection is neither used nor closed here. ``refused`` is set by the parent when its
+    part refuses the file: then this part is only checked.
     """
-    part, rows = _read_part(store, read, as_of, limits, rules, gazetteer, head, keep_valid)
-    if rows is None:
+    part, rows = _read_part(store, read, as_of, limits, rules, gazetteer, head, keep_valid, refused)
+    if rows is None or refused[0]:
         return _PlannedPart(part)  # the file is refused: nothing to plan
     plan = _WritePlan(store)
     try:
