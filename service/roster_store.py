@@ -1473,7 +1473,7 @@ def _import_in_parts(
 @dataclass(frozen=True, slots=True)
 class _PlannedPart:
     """What a worker sends back of its part: the check (without the values) and, unless the
-    part's errors refuse the file (``planned`` False: nothing prepared), each valid row's
+    file is refused (``planned`` False: nothing prepared), each valid row's
     (status, no-push reason), the people it creates, updates and leaves alone, and its writes,
     each command packed (RESP) in a :class:`pickle.PickleBuffer`, which travels beside the
     pickle and arrives as a read-only memoryview (:mod:`service.forked`)."""
