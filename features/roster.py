@@ -400,7 +400,7 @@ def _parse_slow_id(raw: str) -> tuple[str, dt.date, str] | str:
 
 
 def parse_roster(
-    table: Table,
+    table: Table | ColumnTable,
     *,
     secret: str,
     as_of: dt.date,

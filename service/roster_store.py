@@ -64,8 +64,9 @@ from features.roster import (
     merge_parts,
     parse_part,
     parse_roster,
+    row_texts,
 )
-from features.tabular import RowError, is_digits, read_table, table_parts
+from features.tabular import RowError, is_digits, read_columns, table_parts
 from features.tiers import TierAssessment, TierAssessor, TierRules, assess_tier, load_tier_rules
 from features.verification import REGISTERED_KINDS, StatusAssessor, verify
 from service.forked import Child, ChildError, can_fork
@@ -366,8 +367,8 @@ class PreparedRows:
         keep_rows: bool = True,
     ) -> PreparedRows:
         """Prepare rows of ``Laborer`` field values; with ``rules``, their tiers too."""
-        dumps, blake2b = orjson.dumps, hashlib.blake2b
-        texts = [dumps(r) for r in rows]
+        blake2b = hashlib.blake2b
+        texts = row_texts(rows)
         digests = [blake2b(t, digest_size=8).hexdigest() for t in texts]
         if assessed is None:
             assessed = StatusAssessor(day, limits).rows(rows)
@@ -1359,7 +1360,7 @@ def import_roster_file(
             if outcome is not None:
                 return outcome
         try:
-            table = read_table(data, filename)
+            table = read_columns(data, filename)
         except TableError as exc:
             return ImportOutcome(False, ImportSummary(), [RowError(1, "", "", str(exc))], {})
         parsed = parse_roster(
