@@ -33,19 +33,21 @@ value; a field the file left alone keeps what an action set (a recorded hire sta
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
 import mmap
 import operator
+import os
 import re
 import secrets
+import socket
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from itertools import chain
-from pickle import PickleBuffer
 from typing import Any
 
 import hiredis
@@ -1065,6 +1067,8 @@ class _StagedImport:
         self.pipe.watch(store.version_key)  # type: ignore[no-untyped-call]
         self.tier_of = TierAssessor(day, rules)
         self.packed: list[bytes] = []
+        self.pending = 0  # replies owed for what :meth:`open` sent
+        self.opened = False  # MULTI sent, and no EXEC yet
         self.created = self.updated = self.unchanged = 0
 
     def __enter__(self) -> _StagedImport:
@@ -1074,7 +1078,11 @@ class _StagedImport:
         self.close()
 
     def close(self) -> None:
-        """Let go of the WATCH (and of the connection's state)."""
+        """Let go of the WATCH (and of the connection's state); a transaction opened and not
+        committed is dropped with its connection (Redis discards it)."""
+        if self.opened and self.pipe.connection is not None:
+            self.pipe.connection.disconnect()  # type: ignore[no-untyped-call]
+            self.pipe.watching = False
         self.pipe.reset()
 
     def add(self, prepared: PreparedRows) -> None:
@@ -1088,18 +1096,33 @@ class _StagedImport:
         self.updated += counts[1]
         self.unchanged += counts[2]
 
+    def open(self) -> int:
+        """Send MULTI and the commands planned so far; the socket the transaction goes on
+        (its file descriptor), where a worker may add its own commands next."""
+        connection = self.pipe.connection
+        if connection is None or connection._sock is None:
+            raise redis.ConnectionError("the transaction's connection is not open")
+        self.opened = True
+        self.pending = _send_opening(connection, self.packed)
+        self.packed = []
+        return int(connection._sock.fileno())
+
     def commit(self, worker: _PlannedPart | None = None) -> ImportSummary:
-        """Write everything planned, and the writes a ``worker`` planned and packed, in one
-        MULTI/EXEC (nothing when nothing changed)."""
+        """Write everything planned, and the commands a ``worker`` sent after :meth:`open`, in
+        one MULTI/EXEC (an empty one when nothing changed)."""
         created, updated, unchanged = self.created, self.updated, self.unchanged
-        packed: list[bytes | memoryview] = list(self.packed)
+        pending = self.pending
         if worker is not None:
             created += worker.created
             updated += worker.updated
             unchanged += worker.unchanged
-            packed.extend(worker.commands)
-        if created or updated:
-            _transaction(self.pipe.connection, [["INCR", self.store.version_key]], packed)
+            pending += worker.queued
+        bump = [["INCR", self.store.version_key]] if created or updated else []
+        if pending:
+            _send_closing(self.pipe.connection, bump, pending)
+            self.opened = False
+        elif bump:
+            _transaction(self.pipe.connection, bump, self.packed)
         return ImportSummary(created, updated, unchanged, 0)
 
 
@@ -1306,9 +1329,22 @@ def _transaction(
     in Python before packing, which for 100,000 people costs more than the packing itself.
     Raises ``redis.WatchError`` when a watched key changed, and the first error a command met.
     """
-    connection.send_packed_command([_MULTI, *packed, *map(_resp, commands), _EXEC])
+    _send_closing(connection, commands, _send_opening(connection, packed))
+
+
+def _send_opening(connection: Any, packed: Sequence[bytes | memoryview]) -> int:
+    """Send MULTI and ``packed`` commands; the replies owed (+OK, then +QUEUED for each)."""
+    connection.send_packed_command([_MULTI, *packed])
+    return len(packed) + 1
+
+
+def _send_closing(connection: Any, commands: list[list[Any]], pending: int) -> None:
+    """Send the last ``commands`` and EXEC of a transaction that :func:`_send_opening` began
+    (and others may have added to: ``pending`` replies are owed before these), and read the
+    replies. Raises ``redis.WatchError`` or the first error a command met."""
+    connection.send_packed_command([*map(_resp, commands), _EXEC])
     first: Exception | None = None
-    for _ in range(len(packed) + len(commands) + 1):  # +OK for MULTI, +QUEUED for each
+    for _ in range(pending + len(commands)):
         try:
             connection.read_response()
         except redis.ResponseError as exc:
@@ -1411,15 +1447,17 @@ def _import_in_parts(
 
     The version is WATCHed before the fork. Each process then reads, checks and prepares its
     part (JSON, digests, statuses, tiers, the records of new people, with the history
-    ``head``), looks its people up and plans their writes (:func:`_plan_rows`); the worker
-    packs its writes and sends back only its part's check, its counts and statuses and the
-    packed commands (:func:`_plan_in_worker`). :func:`features.roster.merge_parts` joins the
-    checks, and when the whole file is acceptable both parts' writes go in one MULTI/EXEC on
-    the watching connection.
+    ``head``), looks its people up and plans their writes (:func:`_plan_rows`). The parent
+    opens the transaction with its own writes and gives the worker its turn, and the worker
+    writes its packed commands on the same socket and sends back only its part's check, its
+    counts and statuses and how many commands it wrote (:func:`_plan_in_worker`).
+    :func:`features.roster.merge_parts` joins the checks; when the whole file is acceptable
+    the parent sends EXEC, else drops the connection (and the transaction with it).
     """
     client = _patient(store.redis)
     staged = _StagedImport(store, client, as_of, limits, rules, head)  # WATCH, before the fork
     refused = mmap.mmap(-1, 1)  # shared with the worker: 1 once the first part refuses the file
+    wait, turn = os.pipe()  # the parent gives the worker its turn on the socket through it
     child: Child[_PlannedPart] | None = None
     try:
         child = Child(
@@ -1435,8 +1473,11 @@ def _import_in_parts(
                 keep_valid,
                 head,
                 refused,
+                (wait, turn),
             )
         )
+        os.close(wait)
+        wait = -1
         part, rows = _read_part(
             store, readers[0], as_of, limits, rules, gazetteer, head, keep_valid
         )
@@ -1444,6 +1485,11 @@ def _import_in_parts(
             refused[0] = 1  # the worker need not prepare or plan its part
         else:
             staged.add(rows)
+            socket_number = staged.open()
+            with contextlib.suppress(BrokenPipeError):  # a worker gone: its result says so
+                os.write(turn, socket_number.to_bytes(4, "little"))  # the worker's turn
+        os.close(turn)  # without a turn given, the worker reads the end: no turn
+        turn = -1
         theirs = child.result()
         parsed = merge_parts([part, theirs.part])
         rejected = parsed.rejected_rows
@@ -1462,6 +1508,9 @@ def _import_in_parts(
         if child is not None:
             child.cancel()
         refused.close()
+        for end in (wait, turn):
+            if end >= 0:
+                os.close(end)
     return ImportOutcome(
         True,
         ImportSummary(summary.created, summary.updated, summary.unchanged, rejected),
@@ -1475,9 +1524,9 @@ def _import_in_parts(
 class _PlannedPart:
     """What a worker sends back of its part: the check (without the values) and, unless the
     file is refused (``planned`` False: nothing prepared), each valid row's
-    (status, no-push reason), the people it creates, updates and leaves alone, and its writes,
-    each command packed (RESP) in a :class:`pickle.PickleBuffer`, which travels beside the
-    pickle and arrives as a read-only memoryview (:mod:`service.forked`)."""
+    (status, no-push reason), the people it creates, updates and leaves alone, and how many
+    commands it wrote into the parent's transaction (``queued``: the replies owed for them);
+    a part planned and given no turn comes back with ``planned`` False."""
 
     part: RosterPart
     assessed: list[tuple[str, str | None]] = field(default_factory=list)
@@ -1485,7 +1534,7 @@ class _PlannedPart:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    commands: Sequence[Any] = ()
+    queued: int = 0  # commands it added to the parent's transaction
 
 
 def _read_part(
@@ -1520,14 +1569,25 @@ def _plan_in_worker(
     keep_valid: bool,
     head: str,
     refused: mmap.mmap,
+    turn: tuple[int, int],
 ) -> _PlannedPart:
-    """The worker's part read, looked up, planned and packed (run in the forked child).
+    """The worker's part read, looked up, planned and packed (run in the forked child), and
+    its commands added to the parent's transaction, on the parent's socket, when the parent
+    gives it the turn.
 
     ``client`` is the parent's: its connection pool sees that the process is another one
-    (redis-py compares the pid) and opens a connection of its own, so the parent's watching
-    connection is neither used nor closed here. ``refused`` is set by the parent when its
-    part refuses the file: then this part is only checked.
+    (redis-py compares the pid) and opens a connection of its own for the look-ups, so the
+    parent's watching connection is not used through it, nor closed. ``refused`` is set by
+    the parent when its part refuses the file: then this part is only checked. The parent
+    sends MULTI and its own commands, then gives the turn: the socket's number through the
+    pipe ``turn`` (its ends: this one reads, the parent writes). The worker writes its
+    commands on after the parent's, and the parent reads every reply and sends EXEC once the
+    worker's result says how many it sent (the 30 MB of a 50,000-row part go from here to
+    Redis, not through the parent). A pipe closed without a number (the parent's part refused
+    the file, or the parent died) means no turn.
     """
+    wait, give = turn
+    os.close(give)  # the parent's end: when the parent closes its own, the read ends
     part, rows = _read_part(store, read, as_of, limits, rules, gazetteer, head, keep_valid, refused)
     if rows is None or refused[0]:
         return _PlannedPart(part)  # the file is refused: nothing to plan
@@ -1538,8 +1598,18 @@ def _plan_in_worker(
         )
     finally:
         client.connection_pool.disconnect()  # the worker's own connection only
-    packed = [PickleBuffer(_resp(c)) for c in plan.commands()]
-    return _PlannedPart(part, rows.assessed, True, *counts, packed)
+    packed = [_resp(c) for c in plan.commands()]
+    given = os.read(wait, 4)
+    if len(given) < 4:
+        return _PlannedPart(part, rows.assessed)
+    socket_number = int.from_bytes(given, "little")
+    connection = socket.socket(fileno=socket_number)  # the parent's, inherited by the fork
+    try:
+        for command in packed:
+            connection.sendall(command)
+    finally:
+        connection.detach()  # the descriptor stays open: it is the parent's connection
+    return _PlannedPart(part, rows.assessed, True, *counts, len(packed))
 
 
 def flagged_of(assessed: Sequence[tuple[str, str | None]]) -> dict[str, int]:
