@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from service.settings import Settings
 
@@ -45,11 +47,20 @@ def redis_server_binary() -> str:
     return found
 
 
+def _once(socket: Path) -> redis.Redis:
+    """A client of the embedded server that tries each command once: redis-py retries a
+    connection error three times with a backoff (about 3.8 s in all), and a server that is not
+    there, or closes the connection as it shuts down, is expected here."""
+    return redis.Redis(
+        unix_socket_path=str(socket), socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+    )
+
+
 def _answers(socket: Path) -> bool:
     if not socket.exists():
         return False
     try:
-        client = redis.Redis(unix_socket_path=str(socket), socket_connect_timeout=0.5)
+        client = _once(socket)
         try:
             return bool(client.ping())
         finally:
@@ -102,7 +113,7 @@ def stop_embedded(folder: Path, *, only_if_idle: bool = False) -> None:
     socket = folder.resolve() / "redis.sock"
     if not _answers(socket):
         return
-    client = redis.Redis(unix_socket_path=str(socket))
+    client = _once(socket)
     try:
         if only_if_idle and len(client.client_list()) > 1:
             return
