@@ -78,9 +78,7 @@ class Coded:
 
 def spread(per_code: Sequence[T], codes: npt.NDArray[np.intp]) -> list[T]:
     """Per code of ``codes``, its item of ``per_code``."""
-    items = np.empty(len(per_code), dtype=object)
-    for i, item in enumerate(per_code):  # (a slice assignment would unpack tuples)
-        items[i] = item
+    items = np.fromiter(per_code, dtype=object, count=len(per_code))  # tuples stay whole
     spread: list[T] = items[codes].tolist()
     return spread
 
@@ -139,10 +137,9 @@ def scan_csv(body: bytes, width: int, start: int = 0, stop: int | None = None) -
     if odd or not line_ends[width - 1 :: width].all() or int(line_ends.sum()) != rows:
         raise Unsupported("a line with another number of cells than the header")
     ends = stops.reshape(rows, width).T  # row by row to column by column: a view
-    last = ends[-1] - (
-        data[np.maximum(ends[-1] - 1, 0)] == _CR
-    )  # a line's last cell ends before its \r
-    if int(rows - (last == ends[-1]).sum()) != body.count(b"\r", start, stop):
+    carriage = data[np.maximum(ends[-1] - 1, 0)] == _CR
+    last = ends[-1] - carriage  # a line's last cell ends before its \r
+    if int(carriage.sum()) != body.count(b"\r", start, stop):
         raise Unsupported("a carriage return that does not end a line")
     columns = []
     for j in range(width):
@@ -172,7 +169,7 @@ def _column(
     for word in keys[1:]:
         key = key * _MIX + word
     first, codes = _distinct(key)
-    if len(keys) > 1 and not all((word[first][codes] == word).all() for word in keys):
+    if not all((word[first][codes] == word).all() for word in keys):  # the same bytes
         raise Unsupported("two different cells of a column with the same key")
     values = _gather(data, starts[first], ends[first], np.arange(len(first)), len(first))
     if needs_strip(SEP.join(values)):

@@ -78,6 +78,14 @@ def test_cells_that_differ_only_past_eight_bytes_or_in_length_are_different_text
     assert column.texts() == [c.strip() for c in cells]
 
 
+def test_two_cells_with_one_key_are_told_apart_by_their_bytes_and_read_by_the_csv_module() -> None:
+    body = "\n".join(["x", "", "\x01", ""]).encode()  # "" and "\x01": the same key
+    with pytest.raises(Unsupported):
+        scan_csv(body, 1)
+    table = _csv_columns(b"a\n", body)
+    assert _numbered(table) == [(2, ["x"]), (4, ["\x01"])]
+
+
 @pytest.mark.parametrize(
     "body",
     [
