@@ -99,9 +99,10 @@ def _in_fresh_process(*args: str) -> dict[str, float]:
     return figures
 
 
-def _time_one(path: Path, socket: str | None) -> dict[str, float]:
+def _time_one(path: Path, socket: str | None, parallel: bool = False) -> dict[str, float]:
     """In a fresh process: the file's bytes and the reference data in memory, time reading the
-    file (``socket`` None) or importing it into the server at ``socket``."""
+    file (``socket`` None) or importing it into the server at ``socket``, in two parts where
+    ``parallel`` (as the CLI does for a large file), else in one."""
     data = path.read_bytes()
     gazetteer, rules = load_gazetteer(), load_tier_rules()
     if socket is None:
@@ -109,7 +110,6 @@ def _time_one(path: Path, socket: str | None) -> dict[str, float]:
         rows = len(read_table(data, path.name).rows)
         return {"wall": time.perf_counter() - start, "rows": rows}
     client = redis.Redis(unix_socket_path=socket)
-    parallel = os.environ.get("RENGGANG_BENCH_PARALLEL") == "1"
     server0, cpu0 = _server_cpu(client), _own_cpu()
     start = time.perf_counter()
     outcome = import_roster_file(
@@ -144,8 +144,8 @@ def bench_file(path: Path, folder: Path, repeats: int = 2) -> dict[str, float]:
         for _ in range(repeats):
             for parallel in (True, False):
                 client.flushdb()
-                os.environ["RENGGANG_BENCH_PARALLEL"] = "1" if parallel else "0"
-                r = _in_fresh_process(str(path), str(socket))
+                kind = "parts" if parallel else "one"
+                r = _in_fresh_process(str(path), str(socket), kind)
                 if r["created"] != n:
                     raise RuntimeError(f"the import created {r['created']:.0f} of {n} people")
                 if parallel not in best or r["wall"] < best[parallel][0]:
@@ -166,7 +166,6 @@ def bench_file(path: Path, folder: Path, repeats: int = 2) -> dict[str, float]:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     finally:
-        os.environ.pop("RENGGANG_BENCH_PARALLEL", None)
         client.close()
         stop_embedded(folder)
     return {
@@ -190,10 +189,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20261101)
     parser.add_argument("--repeats", type=int, default=2, help="imports of each kind (best kept)")
-    parser.add_argument("--time", nargs="+", metavar=("FILE", "SOCKET"), help=argparse.SUPPRESS)
+    parser.add_argument("--time", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.time:  # one timed read or import, in the fresh process bench_file started
-        print(json.dumps(_time_one(Path(args.time[0]), (args.time[1:] or [None])[0])))
+        path, *server = args.time  # FILE, or FILE SOCKET parts|one
+        socket = server[0] if server else None
+        timed = _time_one(Path(path), socket, server[1:] == ["parts"])
+        print(json.dumps(timed))
         return 0
     start = time.perf_counter()
     world = generate_world(seed=args.seed, people=args.rows, posts=1, year=AS_OF.year, today=AS_OF)

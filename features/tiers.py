@@ -372,7 +372,8 @@ class TierAssessor:
             values, codes = columns[part]
             return np.array([holds(v) for v in values], dtype=bool)[codes]
 
-        skilled = test("skills", bool) | test("certificates", bool)
+        certified = test("certificates", bool)
+        skilled = test("skills", bool) | certified
         held = np.zeros(len(rows), dtype=np.uint64)
         for bit, rule in enumerate(self.rules.rules):  # each test runs before the next rule
             ok = np.ones(len(rows), dtype=bool)
@@ -385,7 +386,7 @@ class TierAssessor:
             if rule.no_skills is not None:
                 ok &= skilled != rule.no_skills
             if rule.has_certificate is not None:
-                ok &= test("certificates", bool) == rule.has_certificate
+                ok &= certified == rule.has_certificate
             if rule.months_without_work_min is not None:
                 ok &= test("months_without_work", rule.allows_months)
             if rule.health is not None:

@@ -3,12 +3,11 @@
 A roster file of 100,000 rows is read and checked in two parts at once on a machine with two
 cores (:func:`service.roster_store.import_roster_file`). The child is a fork, so it starts
 with every module and the file already in memory; it runs one function and sends the pickled
-result through a pipe. Large bytes in the result wrapped in :class:`pickle.PickleBuffer`
-travel beside the pickle rather than copied into it (and out of it again), and come back as
-read-only memoryviews of one buffer. The child leaves with ``os._exit``: the parent's exit
-handlers (which stop the embedded Redis server) and buffered output are the parent's alone.
-It must not use the parent's connections (a redis-py pool notices the new pid and connects
-anew).
+result through a pipe, after its length, so that a result cut short (a child killed while
+writing) is known as such. The child leaves with ``os._exit``: the parent's exit handlers
+(which stop the embedded Redis server) and buffered output are the parent's alone. It must not
+use the parent's connections through redis-py (a pool notices the new pid and connects anew);
+the roster import gives its worker a turn on the parent's socket explicitly.
 
 A fork copies only the calling thread, so a process with other threads (the HTTP service runs
 requests in a thread pool) should not fork: :func:`can_fork` says when it may.
@@ -24,11 +23,11 @@ import signal
 import struct
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import IO, Generic, TypeVar
 
 T = TypeVar("T")
 _SET_PIPE_SIZE = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; elsewhere the call fails harmlessly
-_HEAD = struct.Struct("<QQ")  # the pickle's length, how many buffers follow it
+_HEAD = struct.Struct("<Q")  # the pickle's length
 
 
 class ChildError(RuntimeError):
@@ -60,14 +59,14 @@ class Child(Generic[T]):
         """The child's return value; :class:`ChildError` when it raised or died."""
         try:
             with os.fdopen(self._read_fd, "rb") as pipe:
-                payload, buffers = _receive(pipe)
+                payload = _receive(pipe)
         finally:
             self._read_fd = -1
         _, status = os.waitpid(self.pid, 0)
         self._reaped = True
         if payload is None:
             raise ChildError(f"the worker process ended without a result (status {status})")
-        ok, value = pickle.loads(payload, buffers=buffers)
+        ok, value = pickle.loads(payload)
         if not ok:
             raise ChildError(value)
         return value  # type: ignore[no-any-return]
@@ -85,47 +84,28 @@ class Child(Generic[T]):
         self._reaped = True
 
 
-def _receive(pipe: Any) -> tuple[bytes | None, list[memoryview]]:
-    """The pickle and its out-of-band buffers as the child wrote them (None if cut short)."""
+def _receive(pipe: IO[bytes]) -> bytes | None:
+    """The pickle as the child wrote it after its length (None if cut short)."""
     head = pipe.read(_HEAD.size)
     if len(head) < _HEAD.size:
-        return None, []
-    size, count = _HEAD.unpack(head)
-    lengths = struct.unpack(f"<{count}Q", pipe.read(8 * count))
+        return None
+    (size,) = _HEAD.unpack(head)
     payload = pipe.read(size)
-    if len(payload) < size:
-        return None, []
-    block = memoryview(bytearray(sum(lengths)))  # every buffer read straight into one block
-    done = 0
-    while done < len(block):
-        n = pipe.readinto(block[done:])
-        if not n:
-            return None, []
-        done += n
-    buffers, at = [], 0
-    for length in lengths:
-        buffers.append(block[at : at + length])
-        at += length
-    return payload, buffers
+    return payload if len(payload) == size else None
 
 
 def _run_child(work: Callable[[], T], read_fd: int, write_fd: int) -> None:  # pragma: no cover
     code = 0
     try:
         os.close(read_fd)
-        buffers: list[pickle.PickleBuffer] = []
         try:
-            payload = pickle.dumps((True, work()), protocol=5, buffer_callback=buffers.append)
+            payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # reported to the parent, which decides
             payload = pickle.dumps((False, f"{type(exc).__name__} in the worker process"))
-            buffers, code = [], 1
-        views = [b.raw() for b in buffers]
-        lengths = struct.pack(f"<{len(views)}Q", *(v.nbytes for v in views))
+            code = 1
         with os.fdopen(write_fd, "wb") as out:
-            out.write(_HEAD.pack(len(payload), len(views)) + lengths)
+            out.write(_HEAD.pack(len(payload)))
             out.write(payload)
-            for view in views:
-                out.write(view)
     finally:
         os._exit(code)
 

@@ -424,20 +424,6 @@ class PreparedRows:
             return orjson.loads(self.texts[i])  # type: ignore[no-any-return]
         return orjson.loads(self.records[i])["l"]  # type: ignore[index,no-any-return]
 
-    @classmethod
-    def joined(cls, parts: Sequence[PreparedRows]) -> PreparedRows:
-        """The rows of the parts one after the other (the parts all have tiers, or none)."""
-        columns: list[Any] = []
-        for f in fields(cls):
-            found = [getattr(p, f.name) for p in parts]
-            if any(x is None for x in found):
-                columns.append(None)
-            elif f.name == "events":
-                columns.append({k: v for events in found for k, v in events.items()})
-            else:
-                columns.append([x for column in found for x in column])
-        return cls(*columns)
-
 
 def _creation_records(
     rows: PreparedRows,
@@ -1390,9 +1376,8 @@ def import_roster_file(
             parallel = len(data) >= (_PARALLEL_XLSX if data[:2] == b"PK" else _PARALLEL_BYTES)
         readers = table_parts(data, filename, 2) if parallel and can_fork() else []
         if len(readers) > 1:
-            outcome = _import_in_parts(
-                store, readers, as_of, limits, rules, gazetteer, keep_valid, head
-            )
+            job = _PartJob(store, as_of, limits, rules, gazetteer, keep_valid, head)
+            outcome = _import_in_parts(job, readers)
             if outcome is not None:
                 return outcome
         try:
@@ -1430,16 +1415,7 @@ _PARALLEL_XLSX = 4 << 20
 _Reader = Callable[[], Any]  # a part's table, in whichever form table_parts reads it
 
 
-def _import_in_parts(
-    store: RosterStore,
-    readers: Sequence[_Reader],
-    as_of: dt.date,
-    limits: AgeLimits,
-    rules: TierRules,
-    gazetteer: Gazetteer,
-    keep_valid: bool,
-    head: str,
-) -> ImportOutcome | None:
+def _import_in_parts(job: _PartJob, readers: Sequence[_Reader]) -> ImportOutcome | None:
     """:func:`import_roster_file` of a file read in two parts, the second in a forked worker;
     None when the file is to be read in one part after all (nothing is written): a part could
     not be read, the worker failed, one person is on a row of each part and the later one must
@@ -1454,33 +1430,18 @@ def _import_in_parts(
     :func:`features.roster.merge_parts` joins the checks; when the whole file is acceptable
     the parent sends EXEC, else drops the connection (and the transaction with it).
     """
-    client = _patient(store.redis)
-    staged = _StagedImport(store, client, as_of, limits, rules, head)  # WATCH, before the fork
+    client = _patient(job.store.redis)
+    staged = _StagedImport(  # WATCH, before the fork
+        job.store, client, job.as_of, job.limits, job.rules, job.head
+    )
     refused = mmap.mmap(-1, 1)  # shared with the worker: 1 once the first part refuses the file
     wait, turn = os.pipe()  # the parent gives the worker its turn on the socket through it
     child: Child[_PlannedPart] | None = None
     try:
-        child = Child(
-            partial(
-                _plan_in_worker,
-                store,
-                client,
-                readers[1],
-                as_of,
-                limits,
-                rules,
-                gazetteer,
-                keep_valid,
-                head,
-                refused,
-                (wait, turn),
-            )
-        )
+        child = Child(partial(_plan_in_worker, job, client, readers[1], refused, (wait, turn)))
         os.close(wait)
         wait = -1
-        part, rows = _read_part(
-            store, readers[0], as_of, limits, rules, gazetteer, head, keep_valid
-        )
+        part, rows = job.read(readers[0])
         if rows is None:
             refused[0] = 1  # the worker need not prepare or plan its part
         else:
@@ -1493,7 +1454,7 @@ def _import_in_parts(
         theirs = child.result()
         parsed = merge_parts([part, theirs.part])
         rejected = parsed.rejected_rows
-        if (parsed.errors and not keep_valid) or not parsed.rows:
+        if (parsed.errors and not job.keep_valid) or not parsed.rows:
             return ImportOutcome(False, ImportSummary(rejected=rejected), parsed.errors, {}, 2)
         if rows is None or not theirs.planned:  # a part with errors refused the file above
             return None
@@ -1537,37 +1498,40 @@ class _PlannedPart:
     queued: int = 0  # commands it added to the parent's transaction
 
 
-def _read_part(
-    store: RosterStore,
-    read: _Reader,
-    as_of: dt.date,
-    limits: AgeLimits,
-    rules: TierRules,
-    gazetteer: Gazetteer,
-    head: str,
-    keep_valid: bool,
-    refused: mmap.mmap | None = None,
-) -> tuple[RosterPart, PreparedRows | None]:
-    """One part read, checked and prepared with its tiers and the records of new people
-    (not prepared, None, when its errors or the other part's, said in ``refused``, refuse
-    the whole file)."""
-    part = parse_part(read(), secret=store.secret, as_of=as_of, gazetteer=gazetteer)
-    if (not keep_valid and (part.errors or part.header_errors)) or (refused and refused[0]):
-        return part.without_values(), None
-    rows = PreparedRows.of(part.values, day=as_of, limits=limits, rules=rules, keep_rows=False)
-    return part.without_values(), rows.with_records(as_of, head, _event_prefix())
+@dataclass(frozen=True, slots=True)
+class _PartJob:
+    """What either process of an import in parts reads, checks, prepares and plans with."""
+
+    store: RosterStore
+    as_of: dt.date
+    limits: AgeLimits
+    rules: TierRules
+    gazetteer: Gazetteer
+    keep_valid: bool
+    head: str
+
+    def read(
+        self, read: _Reader, refused: mmap.mmap | None = None
+    ) -> tuple[RosterPart, PreparedRows | None]:
+        """One part read, checked and prepared with its tiers and the records of new people
+        (not prepared, None, when its errors or the other part's, said in ``refused``, refuse
+        the whole file)."""
+        day = self.as_of
+        part = parse_part(read(), secret=self.store.secret, as_of=day, gazetteer=self.gazetteer)
+        if (not self.keep_valid and (part.errors or part.header_errors)) or (
+            refused and refused[0]
+        ):
+            return part.without_values(), None
+        rows = PreparedRows.of(
+            part.values, day=day, limits=self.limits, rules=self.rules, keep_rows=False
+        )
+        return part.without_values(), rows.with_records(day, self.head, _event_prefix())
 
 
 def _plan_in_worker(
-    store: RosterStore,
+    job: _PartJob,
     client: redis.Redis,
     read: _Reader,
-    as_of: dt.date,
-    limits: AgeLimits,
-    rules: TierRules,
-    gazetteer: Gazetteer,
-    keep_valid: bool,
-    head: str,
     refused: mmap.mmap,
     turn: tuple[int, int],
 ) -> _PlannedPart:
@@ -1588,14 +1552,13 @@ def _plan_in_worker(
     """
     wait, give = turn
     os.close(give)  # the parent's end: when the parent closes its own, the read ends
-    part, rows = _read_part(store, read, as_of, limits, rules, gazetteer, head, keep_valid, refused)
+    part, rows = job.read(read, refused)
     if rows is None or refused[0]:
         return _PlannedPart(part)  # the file is refused: nothing to plan
-    plan = _WritePlan(store)
+    plan = _WritePlan(job.store)
+    tier_of = TierAssessor(job.as_of, job.rules)
     try:
-        counts = _plan_rows(
-            store, client, rows, plan, as_of, limits, TierAssessor(as_of, rules), head
-        )
+        counts = _plan_rows(job.store, client, rows, plan, job.as_of, job.limits, tier_of, job.head)
     finally:
         client.connection_pool.disconnect()  # the worker's own connection only
     packed = [_resp(c) for c in plan.commands()]
